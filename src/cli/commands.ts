@@ -1,0 +1,13 @@
+/**
+ * The list of sub-commands. Each import registers one command on the program.
+ * Add one line per command file; keep them sorted.
+ */
+import type { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+const registrars: Register[] = [];
+
+export function registerAll(program: Command): void {
+  for (const r of registrars) r(program);
+}
