@@ -100,3 +100,20 @@ export interface Interceptor {
   intercept(batch: EventBatch): EventBatch;
   close?(): void;
 }
+
+/**
+ * A registry entry: a Flume alias list (matched case-insensitively) and Flume class
+ * names (FQCNs, including `$Builder` forms) that map to one factory.
+ * `create` validates its props and throws ConfigError (with file:line) when invalid.
+ */
+export interface ComponentFactory<T, C extends ComponentContext = ComponentContext> {
+  readonly kind: ComponentKind;
+  readonly aliases: readonly string[];
+  readonly classNames: readonly string[];
+  create(ctx: C): T;
+}
+
+export type SourceFactory = ComponentFactory<Source, SourceContext>;
+export type ChannelFactory = ComponentFactory<Channel>;
+export type SinkFactory = ComponentFactory<Sink>;
+export type InterceptorFactory = ComponentFactory<Interceptor>;
