@@ -3,10 +3,46 @@
  * lists; a component module adds itself here with one import and one list entry.
  * Flume types that Sluice does not implement are listed in UNSUPPORTED_FLUME_TYPES so
  * that configs naming them get "not supported by Sluice" instead of a fatal error.
+ * (Selectors and sink processors are registered by the registry itself.)
  */
 import type { ChannelFactory, InterceptorFactory, SinkFactory, SourceFactory } from './component.js';
+import { memoryChannelFactory } from '../channels/memory-channel.js';
 
 export const SOURCE_FACTORIES: SourceFactory[] = [];
-export const CHANNEL_FACTORIES: ChannelFactory[] = [];
+export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [];
+
+/**
+ * Flume aliases (matched case-insensitively) and class names (matched exactly) that Sluice
+ * knows but does not implement. A factory registered for the same name wins over this list.
+ */
+export const UNSUPPORTED_FLUME_TYPES: Readonly<Record<'source' | 'channel' | 'sink' | 'interceptor' | 'selector' | 'processor', readonly string[]>> = {
+  source: [
+    'avro', 'thrift', 'jms', 'scribe', 'legacy',
+    'org.apache.flume.source.AvroSource', 'org.apache.flume.source.ThriftSource',
+    'org.apache.flume.source.jms.JMSSource', 'org.apache.flume.source.kafka.KafkaSource',
+    'org.apache.flume.source.StressSource', 'org.apache.flume.source.scribe.ScribeSource',
+    'org.apache.flume.source.twitter.TwitterSource',
+  ],
+  channel: [
+    'jdbc', 'SPILLABLEMEMORY',
+    'org.apache.flume.channel.jdbc.JdbcChannel', 'org.apache.flume.channel.SpillableMemoryChannel',
+    'org.apache.flume.channel.kafka.KafkaChannel', 'org.apache.flume.channel.PseudoTxnMemoryChannel',
+  ],
+  sink: [
+    'hdfs', 'avro', 'thrift', 'irc', 'hbase', 'hbase2', 'asynchbase', 'elasticsearch', 'morphline_solr', 'hive', 'http',
+    'org.apache.flume.sink.hdfs.HDFSEventSink', 'org.apache.flume.sink.AvroSink', 'org.apache.flume.sink.ThriftSink',
+    'org.apache.flume.sink.irc.IRCSink', 'org.apache.flume.sink.hbase.HBaseSink', 'org.apache.flume.sink.hbase2.HBase2Sink',
+    'org.apache.flume.sink.hbase.AsyncHBaseSink', 'org.apache.flume.sink.elasticsearch.ElasticSearchSink',
+    'org.apache.flume.sink.solr.morphline.MorphlineSolrSink', 'org.apache.flume.sink.hive.HiveSink',
+    'org.apache.flume.sink.http.HttpSink',
+  ],
+  interceptor: [
+    'org.apache.flume.sink.solr.morphline.MorphlineInterceptor$Builder',
+  ],
+  selector: [
+    'load_balancing', 'org.apache.flume.channel.LoadBalancingChannelSelector',
+  ],
+  processor: [],
+};

@@ -62,6 +62,8 @@ export interface SourceOutput {
 
 export interface Source extends Lifecycle {
   readonly name: string;
+  /** Largest batch this source sends; checked against each channel's transactionCapacity at load (FLUME-3246). */
+  readonly batchSize?: number;
 }
 
 export interface SourceContext extends ComponentContext {
@@ -84,12 +86,19 @@ export interface Channel extends Lifecycle {
   /** Events committed and not yet taken-and-committed. */
   size(): number;
   begin(): ChannelTransaction;
+  /**
+   * Optional: resolves true as soon as the channel holds committed events, or false after
+   * `timeoutMs` or when `signal` aborts. Sink runners use it to end a BACKOFF sleep early.
+   */
+  waitForData?(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 export type SinkStatus = 'READY' | 'BACKOFF';
 
 export interface Sink extends Lifecycle {
   readonly name: string;
+  /** Largest batch this sink takes; checked against its channel's transactionCapacity at load (FLUME-3246). */
+  readonly batchSize?: number;
   /** Set by the topology before start(). */
   setChannel(channel: Channel): void;
   process(): Promise<SinkStatus>;
