@@ -7,8 +7,9 @@
  */
 import type { ChannelFactory, InterceptorFactory, SinkFactory, SourceFactory } from './component.js';
 import { memoryChannelFactory } from '../channels/memory-channel.js';
+import { taildirSourceFactory } from '../sources/taildir/taildir-factory.js';
 
-export const SOURCE_FACTORIES: SourceFactory[] = [];
+export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [];
