@@ -3,10 +3,11 @@
  * Add one line per command file; keep them sorted.
  */
 import type { Command } from 'commander';
+import { register as dumpLog } from './dump-log.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [];
+const registrars: Register[] = [dumpLog];
 
 export function registerAll(program: Command): void {
   for (const r of registrars) r(program);
