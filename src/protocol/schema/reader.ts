@@ -174,7 +174,7 @@ function readValue(r: ByteReader, kind: Kind, f: PlanField, compact: boolean): u
       return b;
     }
     case Kind.Struct: {
-      if (f.nullable) {
+      if (f.nullable && f.kind === Kind.Struct) {
         // Kafka encodes a nullable struct with a leading int8: -1 null, 1 present.
         const marker = r.int8();
         if (marker < 0) return null;

@@ -129,12 +129,13 @@ function sizeValue(f: PlanField, kind: Kind, v: unknown, compact: boolean, acc: 
       return;
     }
     case Kind.Struct: {
+      const marker = f.nullable && f.kind === Kind.Struct;
       if (v === null) {
-        if (!f.nullable) encodeError(f, 'null for a non-nullable struct');
+        if (!marker) encodeError(f, 'null for a non-nullable struct');
         acc.total += 1;
         return;
       }
-      if (f.nullable) acc.total += 1;
+      if (marker) acc.total += 1;
       sizeStruct(f.struct!, v as Obj, acc);
       return;
     }
@@ -279,11 +280,13 @@ function writeValue(w: PartsWriter, f: PlanField, kind: Kind, v: unknown, compac
       return;
     }
     case Kind.Struct: {
+      const marker = f.nullable && f.kind === Kind.Struct;
       if (v === null) {
+        if (!marker) encodeError(f, 'null for a non-nullable struct');
         w.int8(-1);
         return;
       }
-      if (f.nullable) w.int8(1);
+      if (marker) w.int8(1);
       writeStruct(w, f.struct!, v as Obj);
       return;
     }
