@@ -3,11 +3,12 @@
  * Add one line per command file; keep them sorted.
  */
 import type { Command } from 'commander';
+import { register as broker } from './broker.js';
 import { register as dumpLog } from './dump-log.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [dumpLog];
+const registrars: Register[] = [broker, dumpLog];
 
 export function registerAll(program: Command): void {
   for (const r of registrars) r(program);
