@@ -7,12 +7,29 @@
  */
 import type { ChannelFactory, InterceptorFactory, SinkFactory, SourceFactory } from './component.js';
 import { memoryChannelFactory } from '../channels/memory-channel.js';
+import { timestampInterceptorFactory } from '../interceptors/timestamp-interceptor.js';
+import { hostInterceptorFactory } from '../interceptors/host-interceptor.js';
+import { staticInterceptorFactory } from '../interceptors/static-interceptor.js';
+import { removeHeaderInterceptorFactory } from '../interceptors/remove-header-interceptor.js';
+import { uuidInterceptorFactory } from '../interceptors/uuid-interceptor.js';
+import { regexFilterInterceptorFactory } from '../interceptors/regex-filter-interceptor.js';
+import { regexExtractorInterceptorFactory } from '../interceptors/regex-extractor-interceptor.js';
+import { searchReplaceInterceptorFactory } from '../interceptors/search-replace-interceptor.js';
 import { taildirSourceFactory } from '../sources/taildir/taildir-factory.js';
 
 export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [];
-export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [];
+export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
+  timestampInterceptorFactory,
+  hostInterceptorFactory,
+  staticInterceptorFactory,
+  removeHeaderInterceptorFactory,
+  uuidInterceptorFactory,
+  regexFilterInterceptorFactory,
+  regexExtractorInterceptorFactory,
+  searchReplaceInterceptorFactory,
+];
 
 /**
  * Flume aliases (matched case-insensitively) and class names (matched exactly) that Sluice

@@ -88,7 +88,14 @@ export abstract class ChannelSink implements Sink {
   }
 
   async process(): Promise<SinkStatus> {
-    const tx = this.channel.begin();
+    const channel = this.channel;
+    // A channel that can signal data lets the runner sleep until events arrive, instead of
+    // parking in take() for keep-alive (which would also delay stop()).
+    if (channel.waitForData !== undefined && channel.size() === 0) {
+      this.counters.increment('BatchEmptyCount');
+      return 'BACKOFF';
+    }
+    const tx = channel.begin();
     let batch: EventBatch | null;
     try {
       batch = await tx.take(this.batchSize);

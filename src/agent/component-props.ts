@@ -55,6 +55,11 @@ export class ComponentProps {
     return this.keys().filter((k) => !this.used.has(k));
   }
 
+  /** Every key a getter asked for, present or not: the names this component understands. */
+  readKeys(): string[] {
+    return [...this.used];
+  }
+
   getString(key: string): string | undefined;
   getString(key: string, fallback: string): string;
   getString(key: string, fallback?: string): string | undefined {
