@@ -64,6 +64,8 @@ export class TailFile {
   size: number;
   mtimeMs: number;
   nlink: number;
+  /** Truncations/rewrites detected so far (the pump logs new ones). */
+  truncations = 0;
   /** Date.now() of the last size change (or open); drives idleTimeout. */
   lastChange: number;
   private buf: Buffer | null = null;
@@ -140,16 +142,22 @@ export class TailFile {
     this.mtimeMs = st.mtimeMs;
     this.nlink = st.nlink;
     if (st.size < this.readOff || st.size < this.pos || (changed && this.fp !== null && !(await matchesFingerprint(this.fh, this.fp)))) {
-      this.gen++;
-      this.pos = 0;
-      this.readOff = 0;
-      this.buf = null;
-      this.longLine = null;
-      this.fp = null;
-      this.lastChange = Date.now();
+      this.restart();
       return true;
     }
     return false;
+  }
+
+  /** Truncation or rewrite detected: a new generation of this inode, read from 0. */
+  private restart(): void {
+    this.gen++;
+    this.truncations++;
+    this.pos = 0;
+    this.readOff = 0;
+    this.buf = null;
+    this.longLine = null;
+    this.fp = null;
+    this.lastChange = Date.now();
   }
 
   commit(advanceTo: number): void {
@@ -185,16 +193,17 @@ export class TailFile {
       if (this.size <= bufferedEnd) {
         if (statted) return null;
         statted = true;
-        const st = await this.fh.stat();
-        if (st.size < this.size) return null; // shrank: the next refresh() handles it
-        if (st.size !== this.size) this.lastChange = Date.now();
-        this.size = st.size;
-        this.mtimeMs = st.mtimeMs;
+        if (await this.refresh()) continue; // truncated: start over at 0
         if (this.size <= bufferedEnd) return null;
       }
       const want = Math.min(lim.chunkSize, this.size - this.readOff);
       const fresh = Buffer.allocUnsafe(want);
       const { bytesRead } = await this.fh.read(fresh, 0, want, this.readOff);
+      // Verify after the read: a rewrite that raced with it shows up in the first bytes.
+      if (this.fp !== null && !(await matchesFingerprint(this.fh, this.fp))) {
+        this.restart();
+        continue;
+      }
       if (bytesRead <= (buf ? bufferedEnd - this.readOff : 0)) return null;
       this.buf = bytesRead === want ? fresh : fresh.subarray(0, bytesRead);
       this.bufBase = this.readOff;

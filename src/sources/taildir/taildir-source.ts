@@ -344,7 +344,8 @@ export class TaildirSource implements Source {
         for (const t of open) {
           if (this.stopping) break;
           try {
-            if (await t.refresh()) this.log.info({ file: t.path, gen: t.gen }, 'file truncated or rewritten in place; reading from 0');
+            const truncs = t.truncations;
+            await t.refresh();
             let n = 0;
             while (!this.stopping) {
               if (n >= this.cfg.maxBatchCount) {
@@ -357,6 +358,7 @@ export class TaildirSource implements Source {
               n++;
               progressed = true;
             }
+            if (t.truncations !== truncs) this.log.info({ file: t.path, gen: t.gen }, 'file truncated or rewritten in place; read from 0');
             if (!this.stopping) await this.maybeClose(t);
           } catch (err) {
             this.ctx.metrics.increment('EventReadFail');

@@ -25,9 +25,29 @@ export class FakeOutput {
   /** Refuse the next N sends. */
   rejectNext = 0;
   refused = 0;
+  /** Sends in progress while held (the source is then stuck inside a channel commit). */
+  waiting = 0;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+
+  /** Blocks every send until release(). */
+  hold(): void {
+    if (!this.gate) this.gate = new Promise((r) => (this.openGate = r));
+  }
+
+  release(): void {
+    this.openGate?.();
+    this.gate = null;
+    this.openGate = null;
+  }
 
   async send(batch: EventBatch): Promise<void> {
     await Promise.resolve();
+    while (this.gate) {
+      this.waiting++;
+      await this.gate;
+      this.waiting--;
+    }
     if (this.rejectNext > 0) {
       this.rejectNext--;
       this.refused++;
@@ -113,4 +133,14 @@ export function lines(prefix: string, from: number, to: number): string[] {
 
 export function text(ls: readonly string[]): string {
   return ls.map((l) => `${l}\n`).join('');
+}
+
+/** Groups lines by their prefix (text before the last '-') and checks each group's exact sequence. */
+export function byPrefix(all: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const l of all) {
+    const k = l.slice(0, l.lastIndexOf('-'));
+    (out[k] ??= []).push(l);
+  }
+  return out;
 }
