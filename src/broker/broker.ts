@@ -33,6 +33,7 @@ import {
 } from './listeners.js';
 import { Session } from './session.js';
 import { topicDefaultsFromBroker } from './storage/log-config.js';
+import { LogManagerImpl } from './storage/log-manager.js';
 import type { AppendResult, LogManager, TopicDescription } from './storage/types.js';
 import type { ConnectionWriter } from './zero-copy/types.js';
 
@@ -138,8 +139,7 @@ export class Broker {
       this.logManager = await this.options.openLogs(config);
       this.ownsLogs = true;
     } else {
-      const { openLogManager } = await import('./storage/log-manager.js');
-      this.logManager = await openLogManager(config);
+      this.logManager = await LogManagerImpl.fromBrokerConfig(config);
       this.ownsLogs = true;
     }
     const storageClusterId = (this.logManager as { clusterId?: unknown }).clusterId;

@@ -25,6 +25,7 @@
  */
 import { validateRecordBatches, type RecordBatchHeader } from '../../protocol/record-batch-validate.js';
 import { componentLogger } from '../../logger.js';
+import { ATTR, BATCH } from '../../protocol/record-batch-layout.js';
 import { errorMessage, isUnexpected, kafkaErrorCode } from './error-mapping.js';
 import type { ApiHandler, MessageBody, RequestContext } from './types.js';
 
@@ -79,6 +80,9 @@ export function checkProduceRecords(
   if (records === null || records.length === 0) {
     return { errorCode: E.CORRUPT_MESSAGE, message: 'no records in the partition data' };
   }
+  if (version < 7 && hasZstdBatch(records)) {
+    return { errorCode: E.UNSUPPORTED_COMPRESSION_TYPE, message: `zstd needs Produce v7+, got v${version}` };
+  }
   let headers: RecordBatchHeader[];
   try {
     headers = validateRecordBatches(records);
@@ -87,14 +91,23 @@ export function checkProduceRecords(
     return { errorCode: code === -1 ? E.CORRUPT_MESSAGE : code, message: errorMessage(err) };
   }
   for (const h of headers) {
-    if (h.codec === ZSTD && version < 7) {
-      return { errorCode: E.UNSUPPORTED_COMPRESSION_TYPE, message: `zstd needs Produce v7+, got v${version}` };
-    }
     if (h.size > maxMessageBytes) {
       return { errorCode: E.MESSAGE_TOO_LARGE, message: `batch of ${h.size} bytes exceeds max.message.bytes ${maxMessageBytes}` };
     }
   }
   return headers;
+}
+
+/** Cheap pre-check (KIP-110): does any batch header say zstd? Stops at the first unreadable header. */
+function hasZstdBatch(records: Buffer): boolean {
+  let pos = 0;
+  while (pos + BATCH.HEADER_SIZE <= records.length) {
+    if ((records.readInt16BE(pos + BATCH.ATTRIBUTES) & ATTR.COMPRESSION_MASK) === ZSTD) return true;
+    const size = records.readInt32BE(pos + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
+    if (size <= BATCH.LOG_OVERHEAD) return false;
+    pos += size;
+  }
+  return false;
 }
 
 function maxMessageBytesFor(ctx: RequestContext, topic: string): number {
