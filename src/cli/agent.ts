@@ -1,0 +1,169 @@
+/**
+ * `sluice agent -n NAME -f FILE [-f FILE]… [-c DIR] [--broker server.properties]
+ *   [--override k=v]… [--no-reload-conf] [-i S] [--strict] [-Dk=v]…` — flume-ng's flags.
+ *
+ * - `-Dk=v` (commander's short option with an attached value, repeatable) are Flume's
+ *   system properties: `flume.root.logger=LEVEL,console` sets the log level,
+ *   `flume.monitoring.type=http` + `flume.monitoring.port` (41414) [+ `flume.monitoring.host`,
+ *   default 127.0.0.1] serve /metrics, `sluice.shutdown.timeout.ms` (10000) bounds the drain
+ *   on SIGTERM/SIGINT; all of them feed ${sys:X}.
+ * - `-c DIR` is accepted for compatibility (Flume uses it for the classpath); relative
+ *   -f paths are resolved against the working directory, as flume-ng does.
+ * - SIGHUP reloads the configuration; SIGTERM/SIGINT stop sources, drain channels into
+ *   sinks, then exit 0.
+ * - Exit 2: invalid configuration, nothing can run, or --strict saw a warning (the message
+ *   lists each problem with file:line). A wrong -n keeps the process up, idle, with
+ *   Flume's warning (exit 2 under --strict).
+ * - `--broker`: HOOK for the embedded broker (src/broker/broker.ts), loaded with a guarded
+ *   dynamic import so the agent runs without it; the lead wires the rest (monitor, etc.).
+ */
+import type { Command } from 'commander';
+import { Agent } from '../agent/agent.js';
+import type { EmbeddedBrokerHandle } from '../agent/component.js';
+import { startFlumeMetricsServer, DEFAULT_FLUME_MONITORING_PORT, type FlumeMetricsServer } from '../monitor/flume-metrics-server.js';
+import { componentLogger, parseLogLevel, setLogLevel } from '../logger.js';
+import { SluiceError, describeError } from '../errors.js';
+import { UsageError } from './exit.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export interface AgentCommandOptions {
+  readonly name?: string;
+  readonly confFile: string[];
+  readonly conf?: string;
+  readonly broker?: string;
+  readonly override: string[];
+  readonly reloadConf: boolean;
+  readonly pollInterval?: string;
+  readonly strict?: boolean;
+  readonly D: string[];
+}
+
+/** Parses `k=v` pairs of -D arguments (a bare `k` means `k=""`). */
+export function parseSystemProperties(defs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of defs) {
+    const eq = d.indexOf('=');
+    if (eq === 0) throw new UsageError(`-D${d}: missing property name`);
+    if (eq < 0) out[d] = '';
+    else out[d.slice(0, eq)] = d.slice(eq + 1);
+  }
+  return out;
+}
+
+interface RunningBroker {
+  readonly handle: EmbeddedBrokerHandle;
+  stop(): Promise<void>;
+}
+
+/** HOOK: starts the embedded broker in-process when src/broker is available. */
+async function startEmbeddedBroker(file: string, overrides: readonly string[]): Promise<RunningBroker> {
+  let brokerMod: typeof import('../broker/broker.js');
+  let configMod: typeof import('../broker/config/server-config.js');
+  try {
+    brokerMod = await import('../broker/broker.js');
+    configMod = await import('../broker/config/server-config.js');
+  } catch (err) {
+    throw new SluiceError('BROKER_UNAVAILABLE', `--broker ${file}: the embedded broker is not available in this build: ${describeError(err)}`, { cause: err });
+  }
+  const config = configMod.loadBrokerConfig(file, [...overrides]);
+  const broker = await brokerMod.Broker.start({ config });
+  return { handle: broker, stop: () => broker.stop() };
+}
+
+export async function runAgent(opts: AgentCommandOptions): Promise<void> {
+  const log = componentLogger('cli.agent');
+  if (!opts.name) throw new UsageError('agent: -n/--name NAME is required');
+  if (opts.confFile.length === 0) throw new UsageError('agent: -f/--conf-file FILE is required');
+  const sys = parseSystemProperties(opts.D);
+  const rootLogger = sys['flume.root.logger'];
+  if (rootLogger !== undefined) {
+    const level = parseLogLevel(rootLogger.split(',')[0] ?? '');
+    if (!level) throw new UsageError(`-Dflume.root.logger=${rootLogger}: unknown level (use TRACE, DEBUG, INFO, WARN, ERROR, FATAL or OFF)`);
+    setLogLevel(level);
+  }
+  let pollIntervalMs = 30_000;
+  if (opts.pollInterval !== undefined) {
+    const s = Number(opts.pollInterval);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`-i/--poll-interval ${opts.pollInterval}: expected a positive number of seconds`);
+    pollIntervalMs = s * 1000;
+  }
+  const timeoutRaw = sys['sluice.shutdown.timeout.ms'];
+  const shutdownTimeoutMs = timeoutRaw === undefined ? 10_000 : Number(timeoutRaw);
+  if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) throw new UsageError(`-Dsluice.shutdown.timeout.ms=${timeoutRaw}: expected milliseconds`);
+  if (opts.override.length > 0 && !opts.broker) throw new UsageError('--override applies to --broker server.properties; no --broker given');
+
+  let broker: RunningBroker | undefined;
+  if (opts.broker) broker = await startEmbeddedBroker(opts.broker, opts.override);
+
+  const agent = new Agent({
+    agentName: opts.name,
+    configFiles: opts.confFile,
+    sys,
+    strict: opts.strict === true,
+    reload: opts.reloadConf,
+    pollIntervalMs,
+    shutdownTimeoutMs,
+    ...(broker ? { broker: broker.handle } : {}),
+  });
+  let monitor: FlumeMetricsServer | undefined;
+  try {
+    await agent.start();
+    const mtype = sys['flume.monitoring.type'];
+    if (mtype !== undefined) {
+      if (mtype.toLowerCase() !== 'http') {
+        log.warn({ type: mtype }, `flume.monitoring.type=${mtype} is not supported by Sluice (only http); monitoring disabled`);
+      } else {
+        const port = Number(sys['flume.monitoring.port'] ?? DEFAULT_FLUME_MONITORING_PORT);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`-Dflume.monitoring.port=${sys['flume.monitoring.port']}: expected a port number`);
+        monitor = await startFlumeMetricsServer(agent.metrics, { port, host: sys['flume.monitoring.host'] ?? '127.0.0.1' });
+      }
+    }
+  } catch (err) {
+    await agent.shutdown(0).catch(() => undefined);
+    await broker?.stop().catch(() => undefined);
+    throw err;
+  }
+  // Stay up (also when idle) until a stop signal; SIGHUP reloads.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const onHup = (): void => {
+    log.info('SIGHUP: reloading configuration');
+    void agent.reload();
+  };
+  process.on('SIGHUP', onHup);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (s: NodeJS.Signals): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(s);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  log.info({ signal }, `received ${signal}, shutting down`);
+  process.off('SIGHUP', onHup);
+  const report = await agent.shutdown();
+  await monitor?.close();
+  await broker?.stop();
+  clearInterval(keepAlive);
+  log.info({ left: report.left, drained: report.drained }, 'agent exited');
+}
+
+export function register(program: Command): void {
+  program
+    .command('agent')
+    .description('run a Flume agent (flume-ng agent flags)')
+    .option('-n, --name <name>', 'agent name (the <agent> prefix of the config keys)')
+    .option('-f, --conf-file <file>', 'Flume properties file (repeatable; later files win)', collect, [] as string[])
+    .option('-c, --conf <dir>', 'configuration directory (accepted for flume-ng compatibility)')
+    .option('--broker <server.properties>', 'start the embedded Kafka-compatible broker in-process')
+    .option('--override <key=value>', 'override a server.properties key (repeatable)', collect, [] as string[])
+    .option('--no-reload-conf', 'do not poll the configuration file for changes')
+    .option('-i, --poll-interval <seconds>', 'configuration poll interval in seconds (default 30)')
+    .option('--strict', 'treat every configuration warning as an error (exit 2)')
+    .option('-D <key=value>', 'system property, e.g. -Dflume.monitoring.type=http (repeatable)', collect, [] as string[])
+    .action(async (opts: AgentCommandOptions) => {
+      await runAgent(opts);
+      process.exitCode = 0;
+    });
+}
