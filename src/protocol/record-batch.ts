@@ -214,6 +214,9 @@ function writeBytes(buf: Buffer, p: number, b: Buffer | null): number {
   return q + b.length;
 }
 
+/** Bodies up to this size are copied with a DataView loop, longer ones with Buffer#copy. */
+const SMALL_COPY = 512;
+
 /** Input of the hot-path encoder: record i's value is data[starts[i], ends[i]). */
 export interface BodiesBatchInput extends BatchHeaderOptions {
   readonly data: Buffer;
@@ -278,6 +281,8 @@ export function encodeRecordBatchFromBodies(input: BodiesBatchInput, out?: Buffe
   } else {
     buf = Buffer.allocUnsafe(size);
   }
+  const src = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const dst = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let p: number = BATCH.HEADER_SIZE;
   for (let i = 0; i < n; i++) {
     const s0 = starts[i]!;
@@ -297,8 +302,12 @@ export function encodeRecordBatchFromBodies(input: BodiesBatchInput, out?: Buffe
     else p = writeBytes(buf, p, key);
     if (len < 0x40) buf[p++] = len << 1;
     else p = writeVarint(buf, p, len);
-    if (len <= 128) {
-      for (let j = 0; j < len; j++) buf[p + j] = data[s0 + j]!;
+    if (len <= SMALL_COPY) {
+      // 4 bytes at a time through DataViews: faster than Buffer#copy for 100-byte bodies
+      // (bench/record-batch.bench.mjs), which pays a view allocation per call.
+      let j = 0;
+      for (; j + 4 <= len; j += 4) dst.setUint32(p + j, src.getUint32(s0 + j, true), true);
+      for (; j < len; j++) buf[p + j] = data[s0 + j]!;
     } else {
       data.copy(buf, p, s0, s0 + len);
     }
