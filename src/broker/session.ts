@@ -36,7 +36,6 @@ import type { ListenerSpec } from './listeners.js';
 import type { FileSlice } from './storage/types.js';
 import type { ConnectionWriter } from './zero-copy/types.js';
 
-const log = componentLogger('broker.session');
 
 /** The smallest legal frame: apiKey + apiVersion + correlationId + clientId length. */
 const MIN_FRAME = 10;
@@ -66,6 +65,8 @@ export class Session {
   private idleTimer: NodeJS.Timeout | null = null;
   private clientId: string | null = null;
   private readonly abort = new AbortController();
+  /** Looked up per session so a logger swapped at run time (tests, CLI) is honoured. */
+  private readonly log = componentLogger('broker.session');
   private resolveClosed!: () => void;
   /** Resolves once the session has fully closed. */
   readonly closed: Promise<void> = new Promise((r) => (this.resolveClosed = r));
@@ -75,7 +76,7 @@ export class Session {
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('end', () => this.onEnd());
     stream.on('error', (err) => {
-      log.debug({ client: this.client, err }, 'connection error');
+      this.log.debug({ client: this.client, err }, 'connection error');
       this.close();
     });
     stream.on('close', () => this.close());
@@ -90,7 +91,7 @@ export class Session {
   close(reason?: string, level: 'warn' | 'info' = 'warn'): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    if (reason !== undefined) log[level]({ client: this.client, clientId: this.clientId, reason }, `closing connection from ${this.client}: ${reason}`);
+    if (reason !== undefined) this.log[level]({ client: this.client, clientId: this.clientId, reason }, `closing connection from ${this.client}: ${reason}`);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.abort.abort();
     this.frames.length = 0;
@@ -257,7 +258,7 @@ export class Session {
       metrics.recordRequest(apiKey, micros(started), true);
       if (err instanceof KafkaProtocolError) this.badInput(`invalid ${handler.name} v${apiVersion} request: ${err.message}`);
       else {
-        log.error({ client: this.client, err, api: handler.name }, 'handler failed');
+        this.log.error({ client: this.client, err, api: handler.name }, 'handler failed');
         this.close(`${handler.name} handler failed: ${(err as Error).message}`);
       }
       return;
@@ -273,7 +274,7 @@ export class Session {
       parts = encodeResponse(apiKey, apiVersion, correlationId, response);
     } catch (err) {
       releaseSlices(response);
-      log.error({ client: this.client, err, api: handler.name }, 'response encoding failed');
+      this.log.error({ client: this.client, err, api: handler.name }, 'response encoding failed');
       this.close(`could not encode the ${handler.name} v${apiVersion} response: ${(err as Error).message}`);
       return;
     }
@@ -294,7 +295,7 @@ export class Session {
         this.lastActivity = Date.now();
       },
       (err: unknown) => {
-        log.debug({ client: this.client, err }, 'write failed');
+        this.log.debug({ client: this.client, err }, 'write failed');
         this.close();
       },
     );
