@@ -16,8 +16,9 @@ import { regexFilterInterceptorFactory } from '../interceptors/regex-filter-inte
 import { regexExtractorInterceptorFactory } from '../interceptors/regex-extractor-interceptor.js';
 import { searchReplaceInterceptorFactory } from '../interceptors/search-replace-interceptor.js';
 import { taildirSourceFactory } from '../sources/taildir/taildir-factory.js';
+import { execSourceFactory } from '../sources/exec-source.js';
 
-export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory];
+export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
