@@ -95,11 +95,13 @@ export class PartitionLogImpl implements PartitionLog {
   /** Segments rolled but not yet fdatasynced. */
   private dirty: LogSegment[] = [];
   private flushing = false;
+  private flushLoop: Promise<void> = Promise.resolve();
   private flushAgain = false;
   private flushWaiters: FlushWaiter[] = [];
   private dataWaiters: DataWaiter[] = [];
   private flushTimer: TimerHandle | null = null;
   private closed = false;
+  private deleted = false;
 
   private constructor(opts: PartitionLogOptions) {
     this.topic = opts.topic;
@@ -350,7 +352,7 @@ export class PartitionLogImpl implements PartitionLog {
       this.flushAgain = true;
       return;
     }
-    void this.runFlush();
+    this.flushLoop = this.runFlush();
   }
 
   private async runFlush(): Promise<void> {
@@ -358,6 +360,7 @@ export class PartitionLogImpl implements PartitionLog {
     try {
       do {
         this.flushAgain = false;
+        if (this.deleted) break;
         const target = this.leo;
         const targetSeg = this.active;
         const targetPos = targetSeg.size;
@@ -365,8 +368,9 @@ export class PartitionLogImpl implements PartitionLog {
         const segs = [...this.dirty, targetSeg];
         this.dirty = [];
         targetSeg.persistIndexes();
-        const files: SegmentFile[] = segs.map((s) => s.acquireFile());
+        const files: SegmentFile[] = [];
         try {
+          for (const s of segs) files.push(s.acquireFile());
           for (const f of files) await this.fs.fdatasync(f.fd);
         } catch (err) {
           this.onFlushFailure(err, segs);
@@ -582,6 +586,7 @@ export class PartitionLogImpl implements PartitionLog {
     this.flushTimer = null;
     try {
       await this.flush();
+      await this.flushLoop;
     } catch (err) {
       log.error({ topic: this.topic, partition: this.partition, err }, 'final flush failed');
       throw err;
@@ -600,6 +605,7 @@ export class PartitionLogImpl implements PartitionLog {
   /** For topic deletion: stop, fail pending appends, forget the files (holders keep their fds). */
   closeForDelete(): void {
     this.closed = true;
+    this.deleted = true;
     this.flushTimer?.cancel();
     const err = new SluiceError('UNKNOWN_TOPIC_OR_PARTITION', `${this.topic}-${this.partition} was deleted`, { retriable: true });
     for (const w of this.flushWaiters) w.reject(err);
