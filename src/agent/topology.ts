@@ -179,8 +179,8 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
     warn('COMPONENT_CONFIG_ERROR', where, `${kind} ${name} has been removed due to an error during configuration: ${msg}`, component, e.key);
     metrics.remove(kind === 'source' ? 'SOURCE' : kind === 'channel' ? 'CHANNEL' : 'SINK', name);
   };
-  const checkUnknownKeys = (props: ComponentProps, label: string, component: string): void => {
-    const known = props.readKeys();
+  const checkUnknownKeys = (props: ComponentProps, label: string, component: string, structural: readonly string[] = []): void => {
+    const known = [...props.readKeys(), ...structural];
     for (const k of props.unusedKeys()) {
       const loc = props.located(k);
       const near = nearestName(k, known);
@@ -207,7 +207,7 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
     const props = propsOf(label, pc.keys);
     try {
       const channel = res.factory.create(createComponentContext(ctxBase('channel', pc.name, pc.type.value, props)));
-      checkUnknownKeys(props, label, `channels.${pc.name}`);
+      checkUnknownKeys(props, label, `channels.${pc.name}`, ['type']);
       topo.channels.set(pc.name, { name: pc.name, factory: res.factory, channel });
     } catch (err) {
       removed('channel', pc.name, firstLocation(pc), err, `channels.${pc.name}`);
@@ -233,7 +233,7 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
       removed('sink', ps.name, firstLocation(ps), err, comp);
       continue;
     }
-    checkUnknownKeys(props, label, comp);
+    checkUnknownKeys(props, label, comp, ['type', 'channel']);
     if (sink.batchSize !== undefined && sink.batchSize > rc.channel.transactionCapacity) {
       warn('BATCH_EXCEEDS_TRANSACTION_CAPACITY', firstLocation(ps),
         `${label}: batch size ${sink.batchSize} is greater than channel ${ps.channel}'s transactionCapacity ${rc.channel.transactionCapacity}; sink removed`, comp);
@@ -278,7 +278,7 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
       const processor = new ChannelProcessor(selector, interceptors, srcLogger);
       const props = propsOf(label, ps.keys);
       const source = res.factory.create(createSourceContext(ctxBase('source', ps.name, ps.type.value, props), processor));
-      checkUnknownKeys(props, label, comp);
+      checkUnknownKeys(props, label, comp, ['type', 'channels', 'interceptors', 'selector.type']);
       const tooSmall = channels.find((c) => source.batchSize !== undefined && source.batchSize > c.transactionCapacity);
       if (tooSmall) {
         warn('BATCH_EXCEEDS_TRANSACTION_CAPACITY', firstLocation(ps),

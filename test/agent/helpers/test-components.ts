@@ -8,6 +8,7 @@ import { ChannelSink } from '../../../src/agent/channel-sink.js';
 import type { ComponentContext } from '../../../src/agent/component.js';
 import { EventBatch, type Headers } from '../../../src/agent/event-batch.js';
 import { ComponentRegistry } from '../../../src/agent/registry.js';
+import { ComponentProps as ComponentPropsCtor } from '../../../src/agent/component-props.js';
 
 export const sources = new Map<string, TestSource>();
 export const sinks = new Map<string, TestSink>();
@@ -99,4 +100,44 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_
 
 export function bodies(prefix: string, n: number, from = 0): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${from + i}`);
+}
+
+/** A source stub for Flume types whose real implementation is not under test: accepts any key. */
+function lenientSource(aliases: string[], classNames: string[]): SourceFactory {
+  return {
+    kind: 'source', aliases, classNames,
+    create: (ctx) => {
+      for (const k of ctx.props.keys()) ctx.props.markUsed(k);
+      return new TestSource(ctx);
+    },
+  };
+}
+
+function lenientSink(aliases: string[], classNames: string[], batchKeys: string[]): SinkFactory {
+  return {
+    kind: 'sink', aliases, classNames,
+    create: (ctx) => {
+      const batch = ctx.props.getStringAny(batchKeys);
+      for (const k of ctx.props.keys()) ctx.props.markUsed(k);
+      const props = batch === undefined ? {} : { batchSize: batch };
+      return new TestSink({ ...ctx, props: ComponentPropsCtor.fromObject(ctx.props.label, props) });
+    },
+  };
+}
+
+/**
+ * The built-in registry with test doubles standing in for Flume's everyday types, so that
+ * real-world configs build without sockets or processes: seq → TestSource, null → TestSink
+ * (both strict about keys); exec, netcat, TAILDIR, logger, file_roll, KafkaSink → lenient.
+ */
+export function stubRegistry(): ComponentRegistry {
+  return testRegistry()
+    .register({ ...testSourceFactory, aliases: ['seq'], classNames: ['org.apache.flume.source.SequenceGeneratorSource'] })
+    .register({ ...testSinkFactory, aliases: ['null'], classNames: ['org.apache.flume.sink.NullSink'] })
+    .register(lenientSource(['exec'], ['org.apache.flume.source.ExecSource']))
+    .register(lenientSource(['netcat'], ['org.apache.flume.source.NetcatSource']))
+    .register(lenientSource(['TAILDIR'], ['org.apache.flume.source.taildir.TaildirSource']))
+    .register(lenientSink(['logger'], ['org.apache.flume.sink.LoggerSink'], []))
+    .register(lenientSink(['file_roll'], ['org.apache.flume.sink.RollingFileSink'], ['sink.batchSize']))
+    .register(lenientSink([], ['org.apache.flume.sink.kafka.KafkaSink'], ['flumeBatchSize', 'batchSize']));
 }
