@@ -1,0 +1,60 @@
+/**
+ * `sluice get-offsets --bootstrap-server H:P --topic T [--partitions 0,1] [--time earliest|latest|max-timestamp|-1|-2|-3|MS]`
+ * — kafka-get-offsets.sh: one `topic:partition:offset` line per partition, in partition order.
+ * A timestamp after every record gets offset -1 from ListOffsets; like Kafka's tool, that
+ * partition's line is omitted.
+ * Output via an injectable line writer.
+ */
+import type { Command } from 'commander';
+import { KafkaClient, type OffsetSpec } from '../client/kafka-client.js';
+import { UsageError } from './exit.js';
+import { consoleIo, type ToolIo } from './topics.js';
+
+export interface GetOffsetsOptions {
+  readonly bootstrapServer: string;
+  readonly topic: string;
+  readonly time?: string;
+  readonly partitions?: string;
+}
+
+export function parseTime(value: string | undefined): OffsetSpec {
+  const v = (value ?? 'latest').trim();
+  if (v === 'latest' || v === '-1') return 'latest';
+  if (v === 'earliest' || v === '-2') return 'earliest';
+  if (v === 'max-timestamp' || v === '-3') return 'max-timestamp';
+  if (/^\d+$/.test(v)) return Number(v);
+  throw new UsageError(`--time must be earliest, latest, max-timestamp or a timestamp in ms, got '${v}'`);
+}
+
+export function parsePartitionList(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((s) => {
+    if (!/^\d+$/.test(s.trim())) throw new UsageError(`--partitions must be a comma-separated list of partition ids, got '${value}'`);
+    return Number(s.trim());
+  });
+}
+
+export async function runGetOffsets(opts: GetOffsetsOptions, io: ToolIo): Promise<void> {
+  const spec = parseTime(opts.time);
+  const partitions = parsePartitionList(opts.partitions);
+  const client = new KafkaClient({ bootstrapServers: opts.bootstrapServer, clientId: 'sluice-get-offsets' });
+  try {
+    const offsets = await client.listOffsets(opts.topic, spec, partitions);
+    for (const o of offsets) if (o.offset >= 0) io.out(`${o.topic}:${o.partition}:${o.offset}`);
+  } finally {
+    client.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('get-offsets')
+    .description('Print partition offsets of a topic (like kafka-get-offsets.sh)')
+    .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
+    .requiredOption('--topic <name>', 'the topic')
+    .option('--time <spec>', 'earliest | latest | max-timestamp | timestamp in ms', 'latest')
+    .option('--partitions <list>', 'comma-separated partition ids (default: all)')
+    .action(async (opts: GetOffsetsOptions) => {
+      await runGetOffsets(opts, consoleIo);
+    });
+}
