@@ -17,8 +17,11 @@ import { regexExtractorInterceptorFactory } from '../interceptors/regex-extracto
 import { searchReplaceInterceptorFactory } from '../interceptors/search-replace-interceptor.js';
 import { taildirSourceFactory } from '../sources/taildir/taildir-factory.js';
 import { execSourceFactory } from '../sources/exec-source.js';
+import { netcatSourceFactory } from '../sources/netcat-source.js';
+import { netcatUdpSourceFactory } from '../sources/netcat-udp-source.js';
+import { seqSourceFactory } from '../sources/seq-source.js';
 
-export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory];
+export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
