@@ -164,22 +164,29 @@ export class TaildirSource implements Source {
   }
 
   private async initialScan(entries: PositionEntry[]): Promise<void> {
-    const pending = [...entries].sort((a, b) => (b.gen ?? 0) - (a.gen ?? 0));
+    const pending = [...entries];
     for (const c of await this.listMatched()) {
       if (this.files.has(`${c.st.dev}:${c.st.ino}`)) continue;
       const fh = await open(c.path, 'r').catch(() => null);
       if (!fh) continue;
+      // Every entry that names this file: fingerprint-verified entries (highest gen,
+      // then highest pos) beat Flume-style inode + path entries.
       let adopted: PositionEntry | undefined;
-      for (let i = 0; i < pending.length; i++) {
+      let adoptedRank = -1;
+      for (let i = pending.length - 1; i >= 0; i--) {
         const e = pending[i]!;
-        if (e.inode !== c.st.ino) continue;
-        const ok = e.fp !== undefined && e.fpLen !== undefined
-          ? (e.dev === undefined || e.dev === c.st.dev) && (await matchesFingerprint(fh, { fpLen: e.fpLen, fp: e.fp }))
-          : e.file === c.path;
-        if (ok) {
+        if (e.inode !== c.st.ino || (e.dev !== undefined && e.dev !== c.st.dev)) continue;
+        let rank = -1;
+        if (e.fp !== undefined && e.fpLen !== undefined) {
+          if (await matchesFingerprint(fh, { fpLen: e.fpLen, fp: e.fp })) rank = 2;
+        } else if (e.file === c.path) rank = 1;
+        if (rank < 0) continue;
+        pending.splice(i, 1);
+        const better = rank > adoptedRank
+          || (rank === adoptedRank && adopted !== undefined && ((e.gen ?? 0) > (adopted.gen ?? 0) || ((e.gen ?? 0) === (adopted.gen ?? 0) && e.pos > adopted.pos)));
+        if (better) {
           adopted = e;
-          pending.splice(i, 1);
-          break;
+          adoptedRank = rank;
         }
       }
       let pos = adopted ? adopted.pos : this.cfg.skipToEnd ? c.st.size : 0;
