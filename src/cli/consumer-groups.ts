@@ -7,7 +7,8 @@
  *   GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
  *   one row per partition that is assigned to a member (decoded from the ConsumerProtocol
  *   assignment) or has a committed offset; "-" where a value is unknown (no commit, no
- *   owner). Columns are padded to their widest cell. A group with no members first prints
+ *   owner). Columns are padded as Kafka's tool pads them (PARTITION 10, offsets/LAG 15,
+ *   the others at least 15 and their widest cell), separated by one space. A group with no members first prints
  *   "Consumer group 'G' has no active members.", as Kafka does; the group state is printed
  *   on stderr ("Group state: Stable").
  * --delete: "Deletion of requested consumer groups ('G') was successful."
@@ -99,9 +100,12 @@ async function describeGroup(client: KafkaClient, groupId: string, io: ToolIo): 
   io.err(`Group state: ${group.state}`);
   const sorted = [...rows.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   const table = [HEADERS, ...sorted.map((r) => [groupId, r.topic, String(r.partition), r.current, r.logEnd, r.lag, r.consumerId, r.host, r.clientId])];
-  const widths = HEADERS.map((_, i) => Math.max(...table.map((cells) => cells[i]!.length)));
+  // kafka-consumer-groups.sh widths: PARTITION 10, offsets and LAG 15; the free-text columns
+  // are at least 15 wide and grow to their longest cell; one space between columns.
+  const widths = HEADERS.map((_, i) =>
+    i === 2 ? 10 : i >= 3 && i <= 5 ? 15 : Math.max(15, ...table.map((cells) => cells[i]!.length)));
   io.out('');
-  for (const cells of table) io.out(cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]! + 1))).join(' ').trimEnd());
+  for (const cells of table) io.out(cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' ').trimEnd());
 }
 
 export function register(program: Command): void {
