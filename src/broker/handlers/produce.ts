@@ -18,8 +18,9 @@
  * - A non-null transactionalId: transactions do not exist yet, so every partition of
  *   such a request fails INVALID_RECORD (as transactional batches do).
  * - Auto-creation (auto.create.topics.enable) completes before the append.
- * - acks=-1 asks storage for durability when its flush policy demands it
- *   (`requireDurable`); on a single node the ISR is this broker alone.
+ * - acks=-1 answers once the HW covers the batch (Kafka: HW ≥ lastOffset+1). On a single
+ *   node the ISR is this broker alone, and the append resolves after the HW moves —
+ *   after the fdatasync under log.flush.interval.messages=1, like Kafka without fsync otherwise.
  * Partitions are appended concurrently (each PartitionLog serializes its own appends);
  * the response keeps request order.
  */
@@ -137,7 +138,7 @@ async function producePartition(ctx: RequestContext, topic: string, data: Partit
   }
   const records = data.records!;
   try {
-    const r = await log1.append(records, { leaderEpoch: 0, requireDurable: acks === -1 });
+    const r = await log1.append(records, { leaderEpoch: 0 });
     let count = 0;
     for (const h of checked) count += h.recordsCount;
     metrics.bytesIn += records.length;

@@ -1,0 +1,101 @@
+// Produce throughput into `sluice broker` (a child process) over loopback.
+// A replay client sends pre-encoded Produce v7 requests, each one 1 MiB batch of
+// 100-byte records, acks=1, one connection, up to 5 in flight (as Kafka clients do),
+// as fast as the broker answers. Beside it: kcat -P's rate on the same records
+// (100-byte lines), as the real-client figure. Goal: ≥ 500 MB/s into the page cache.
+// SLUICE_BENCH_PRODUCE_MB (default 2048) sets the replay volume; SLUICE_BENCH_KCAT_MB (256) kcat's.
+import { spawn } from 'node:child_process';
+import { encodeRequest } from '../dist/protocol/codec.js';
+import { encodeRecordBatchFromBodies } from '../dist/protocol/record-batch.js';
+import { openConnection, startBrokerChild } from './broker-bench-util.mjs';
+
+const TOTAL_MB = Number(process.env.SLUICE_BENCH_PRODUCE_MB ?? 2048);
+const KCAT_MB = Number(process.env.SLUICE_BENCH_KCAT_MB ?? 256);
+const RECORD = 100;
+const IN_FLIGHT = 5;
+
+/** The largest batch of 100-byte records that fits in 1 MiB (message.max.bytes is 1 MiB + 12). */
+function batchOf(count) {
+  const data = Buffer.alloc(count * RECORD, 'x');
+  const starts = new Uint32Array(count);
+  const ends = new Uint32Array(count);
+  for (let i = 0; i < count; i++) { starts[i] = i * RECORD; ends[i] = (i + 1) * RECORD; }
+  return encodeRecordBatchFromBodies({ data, starts, ends, timestamp: Date.now() });
+}
+let PER_BATCH = Math.floor((1 << 20) / (RECORD + 12));
+while (batchOf(PER_BATCH + 1).length <= 1 << 20) PER_BATCH++;
+function oneBatch() {
+  return batchOf(PER_BATCH);
+}
+
+async function replay(port) {
+  const batch = oneBatch();
+  const req = encodeRequest(0, 7, 0, 'bench', { transactionalId: null, acks: 1, timeoutMs: 30000, topicData: [{ name: 'bench', partitionData: [{ index: 0, records: batch }] }] });
+  const tail = req.subarray(12);
+  const n = Math.ceil((TOTAL_MB * (1 << 20)) / batch.length);
+  let sent = 0, done = 0, errors = 0;
+  let resolveDone;
+  const finished = new Promise((r) => (resolveDone = r));
+  let sock;
+  const pump = () => {
+    while (sent < n && sent - done < IN_FLIGHT) {
+      const head = Buffer.from(req.subarray(0, 12)); // size, apiKey, version, correlation id
+      head.writeInt32BE(sent + 1, 8);
+      sock.write(head);
+      sock.write(tail); // the shared, never-mutated rest of the request
+      sent++;
+    }
+  };
+  sock = await openConnection(port, (frame) => {
+    // Produce v7 response: corr, [topics], errorCode at a fixed spot for one topic/partition
+    const nameLen = frame.readInt16BE(8);
+    const err = frame.readInt16BE(4 + 4 + 2 + nameLen + 4 + 4);
+    if (err !== 0) errors++;
+    done++;
+    if (done === n) resolveDone();
+    else pump();
+  });
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  pump();
+  await finished;
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  sock.destroy();
+  const bytes = n * batch.length;
+  return { secs, bytes, records: n * PER_BATCH, errors, clientCpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function kcatRun(port) {
+  const lines = Math.floor((KCAT_MB * (1 << 20)) / (RECORD + 1));
+  const line = Buffer.alloc(RECORD + 1, 'y');
+  line[RECORD] = 10;
+  const input = Buffer.alloc(lines * (RECORD + 1));
+  for (let i = 0; i < lines; i++) line.copy(input, i * (RECORD + 1));
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('kcat', ['-P', '-b', `127.0.0.1:${port}`, '-t', 'bench-kcat', '-p', '0', '-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'queue.buffering.max.kbytes=1048576'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`kcat exited ${code}`));
+      resolve({ secs: Number(process.hrtime.bigint() - t0) / 1e9, bytes: lines * RECORD, records: lines });
+    });
+    child.stdin.end(input);
+  });
+}
+
+const broker = await startBrokerChild(['num.partitions=1', 'log.segment.bytes=1073741824']);
+try {
+  const r = await replay(broker.port);
+  let k = null;
+  try { k = await kcatRun(broker.port); } catch (e) { console.log(`kcat -P: not measured (${e.message})`); }
+  const mbs = (b, s) => (b / (1 << 20) / s).toFixed(0);
+  const krs = (n, s) => (n / s / 1000).toFixed(0);
+  console.log('| path | MiB | seconds | MiB/s | k records/s | goal |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| replay Produce v7, 1 MiB batches, acks=1, 5 in flight | ${(r.bytes / (1 << 20)).toFixed(0)} | ${r.secs.toFixed(2)} | ${mbs(r.bytes, r.secs)} | ${krs(r.records, r.secs)} | ≥ 500 MB/s (${mbs(r.bytes, r.secs) >= 477 ? 'met' : 'not met'}) |`);
+  if (k) console.log(`| kcat -P (librdkafka), 100-byte lines, acks=1 | ${(k.bytes / (1 << 20)).toFixed(0)} | ${k.secs.toFixed(2)} | ${mbs(k.bytes, k.secs)} | ${krs(k.records, k.secs)} | real-client figure |`);
+  console.log(`\nreplay errors: ${r.errors}; replay client CPU ${r.clientCpu.toFixed(2)} s; published peer: Kafka 1 producer, no replication 78.3 MB/s (Kreps 2014)`);
+} finally {
+  await broker.stop();
+}
