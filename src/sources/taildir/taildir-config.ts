@@ -21,6 +21,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ComponentProps } from '../../agent/component-props.js';
 import { ConfigError } from '../../errors.js';
+import { compileJavaRegex } from '../../config/java-regex.js';
 
 export type LineTooLongPolicy = 'truncate' | 'skip';
 
@@ -59,16 +60,16 @@ export const DEFAULT_MAX_LINE_LENGTH = 1_000_000;
 export const DEFAULT_POSITION_FILE = join(homedir(), '.flume', 'taildir_position.json');
 
 /**
- * Compiles the last path segment. TODO: switch to src/config/java-regex.ts
- * (`compileJavaRegex`) once it lands; Java and JS regex syntax agree on the
- * patterns file names normally use (`.*`, `[0-9]+`, `\.log$`, alternation).
+ * Compiles the last path segment with Java's regex semantics, matched against the
+ * whole file name (Flume uses a `regex:` PathMatcher, i.e. Matcher.matches()).
  */
 function compileNameRegex(props: ComponentProps, key: string, source: string): RegExp {
-  try {
-    return new RegExp(`^(?:${source})$`);
-  } catch (err) {
-    throw props.invalid(key, undefined, `a valid regular expression in the last path segment (${String(err)})`);
-  }
+  const loc = props.located(key);
+  return compileJavaRegex(source, {
+    fullMatch: true,
+    label: `${props.label}.${key}`,
+    location: loc ? { file: loc.file, line: loc.line, key } : { key },
+  });
 }
 
 export function parseTaildirConfig(props: ComponentProps): TaildirConfig {

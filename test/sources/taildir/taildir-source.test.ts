@@ -221,3 +221,29 @@ describe('TAILDIR basics', () => {
     expect(out.lines).toEqual(lines('k', 0, 25));
   });
 });
+
+describe('TAILDIR configuration', () => {
+  it('rejects a missing filegroups, a relative path and a bad regex with the key named', async () => {
+    const { ComponentProps } = await import('../../../src/agent/component-props.js');
+    const { parseTaildirConfig } = await import('../../../src/sources/taildir/taildir-config.js');
+    expect(() => parseTaildirConfig(ComponentProps.fromObject('a1.sources.r1', {}))).toThrow(/filegroups/);
+    expect(() => parseTaildirConfig(ComponentProps.fromObject('a1.sources.r1', { filegroups: 'g', 'filegroups.g': 'logs/x.log' }))).toThrow(/filegroups\.g.*absolute/);
+    expect(() => parseTaildirConfig(ComponentProps.fromObject('a1.sources.r1', { filegroups: 'g', 'filegroups.g': '/var/log/(x' }))).toThrow(/filegroups\.g/);
+    expect(() => parseTaildirConfig(ComponentProps.fromObject('a1.sources.r1', { filegroups: 'g', 'filegroups.g': '/l/x', lineTooLongPolicy: 'drop' }))).toThrow(/lineTooLongPolicy/);
+  });
+
+  it("uses Flume's defaults and matches whole file names with Java regex semantics", async () => {
+    const { ComponentProps } = await import('../../../src/agent/component-props.js');
+    const { parseTaildirConfig } = await import('../../../src/sources/taildir/taildir-config.js');
+    const c = parseTaildirConfig(ComponentProps.fromObject('a1.sources.r1', { filegroups: 'g', 'filegroups.g': '/var/log/app\\.log\\Q.\\E\\d+' }));
+    expect(c.groups[0]!.dir).toBe('/var/log');
+    expect(c.groups[0]!.pattern.test('app.log.1')).toBe(true);
+    expect(c.groups[0]!.pattern.test('xapp.log.1')).toBe(false);
+    expect(c).toMatchObject({
+      byteOffsetHeader: false, skipToEnd: false, idleTimeout: 120000, writePosInterval: 3000, batchSize: 100,
+      backoffSleepIncrement: 1000, maxBackoffSleep: 5000, cachePatternMatching: true, fileHeader: false,
+      fileHeaderKey: 'file', maxLineLength: 1_000_000, lineTooLongPolicy: 'truncate',
+    });
+    expect(c.positionFile).toMatch(/\.flume\/taildir_position\.json$/);
+  });
+});
