@@ -20,10 +20,13 @@ import { execSourceFactory } from '../sources/exec-source.js';
 import { netcatSourceFactory } from '../sources/netcat-source.js';
 import { netcatUdpSourceFactory } from '../sources/netcat-udp-source.js';
 import { seqSourceFactory } from '../sources/seq-source.js';
+import { loggerSinkFactory } from '../sinks/logger-sink.js';
+import { nullSinkFactory } from '../sinks/null-sink.js';
+import { fileRollSinkFactory } from '../sinks/file-roll-sink.js';
 
 export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
-export const SINK_FACTORIES: SinkFactory[] = [];
+export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
   timestampInterceptorFactory,
   hostInterceptorFactory,
