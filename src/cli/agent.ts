@@ -93,6 +93,17 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
   if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) throw new UsageError(`-Dsluice.shutdown.timeout.ms=${timeoutRaw}: expected milliseconds`);
   if (opts.override.length > 0 && !opts.broker) throw new UsageError('--override applies to --broker server.properties; no --broker given');
 
+  // Signal handlers first, so a SIGTERM during start-up still shuts down cleanly.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (s: NodeJS.Signals): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(s);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+
   let broker: RunningBroker | undefined;
   if (opts.broker) broker = await startEmbeddedBroker(opts.broker, opts.override);
 
@@ -131,15 +142,7 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
     void agent.reload();
   };
   process.on('SIGHUP', onHup);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (s: NodeJS.Signals): void => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      resolve(s);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const signal = await stopSignal;
   log.info({ signal }, `received ${signal}, shutting down`);
   process.off('SIGHUP', onHup);
   const report = await agent.shutdown();
