@@ -250,6 +250,7 @@ export class Session {
       client: this.client,
       listener: this.opts.listener,
       signal: this.abort.signal,
+      closeConnection: (reason) => this.close(reason, 'info'),
     };
     let response: MessageBody | null;
     try {

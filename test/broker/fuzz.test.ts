@@ -64,7 +64,7 @@ function corpus(): Buffer[] {
 const BOUNDARY = [0, 1, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0x7fffffff, -0x80000000];
 
 function mutate(frame: Buffer, r: () => number): Buffer {
-  let body = Buffer.from(frame.subarray(4));
+  let body: Buffer = Buffer.from(frame.subarray(4));
   const ops = 1 + Math.floor(r() * 3);
   let badPrefix: number | null = null;
   for (let k = 0; k < ops; k++) {
@@ -87,7 +87,7 @@ function mutate(frame: Buffer, r: () => number): Buffer {
 async function lane(id: number, count: number, frames: Buffer[], stats: { sent: number; reconnects: number; held: number }): Promise<void> {
   const r = rng(SEED + id);
   let stream: Duplex | null = null;
-  let chunks = Buffer.alloc(0);
+  let chunks: Buffer = Buffer.alloc(0);
   let onSentinel: ((corr: number) => void) | null = null;
   let onClosed: (() => void) | null = null;
   const open = (): Duplex => {

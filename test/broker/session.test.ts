@@ -254,3 +254,14 @@ describe('ListOffsets', () => {
     expect(Number(max.offset)).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('Produce acks=0 errors', () => {
+  it('closes the connection when an acks=0 produce fails, as Kafka does', async () => {
+    const c = tb.connect();
+    const other = tb.connect();
+    c.send(0, 7, produceBody('acks0', [{ index: 7, records: batchOf(['x']) }], 0));
+    await c.closedPromise;
+    const r = await other.request<Body>(18, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' });
+    expect(r.errorCode).toBe(0);
+  });
+});

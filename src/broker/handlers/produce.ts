@@ -8,7 +8,8 @@
  *   BatchIndexErrorMessage?] (v8+), ErrorMessage? (v8+)]], ThrottleTimeMs (last).
  *
  * Rules honoured (ProduceRequest.validateRecords, LogValidator, kafka.md §3/§8):
- * - acks must be 0, 1 or -1 (else INVALID_REQUIRED_ACKS, 21); acks=0 → no response.
+ * - acks must be 0, 1 or -1 (else INVALID_REQUIRED_ACKS, 21); acks=0 → no response, and
+ *   an error under acks=0 closes the connection (as Kafka does) so the client notices.
  * - Per partition, never dropping the connection: validation errors from
  *   record-batch-validate (CORRUPT_MESSAGE, INVALID_RECORD for transactional/control
  *   batches, UNSUPPORTED_FOR_MESSAGE_FORMAT, UNSUPPORTED_COMPRESSION_TYPE), zstd before
@@ -184,7 +185,13 @@ export const produceHandler: ApiHandler = {
     for (let i = 0; i < req.topicData.length; i++) {
       responses.push({ name: req.topicData[i]!.name, partitionResponses: await Promise.all(pending[i]!) });
     }
-    if (acks === 0) return null;
+    if (acks === 0) {
+      // KafkaApis.handleProduceRequest: with acks=0 the client never sees an answer, so an
+      // error closes the connection; the client then refreshes metadata and reconnects.
+      const failed = responses.flatMap((t) => (t['partitionResponses'] as MessageBody[]).filter((p) => p['errorCode'] !== 0));
+      if (failed.length > 0) ctx.closeConnection(`acks=0 produce failed for ${failed.length} partition(s): ${String(failed[0]!['errorMessage'])}`);
+      return null;
+    }
     return { responses, throttleTimeMs: 0 };
   },
 };

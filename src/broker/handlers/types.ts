@@ -69,6 +69,8 @@ export interface RequestContext {
   readonly listener: ListenerSpec | undefined;
   /** Aborted when the connection closes or the broker stops (ends long polls). */
   readonly signal: AbortSignal;
+  /** Closes this connection after the current request, logging `reason` (Kafka does this for a failed acks=0 produce). */
+  closeConnection(reason: string): void;
 }
 
 /** A decoded request or an encodable response body: Kafka's field names in lowerCamelCase. */
