@@ -119,7 +119,7 @@ function lenientSink(aliases: string[], classNames: string[], batchKeys: string[
     create: (ctx) => {
       const batch = ctx.props.getStringAny(batchKeys);
       for (const k of ctx.props.keys()) ctx.props.markUsed(k);
-      const props = batch === undefined ? {} : { batchSize: batch };
+      const props: Record<string, string> = batch === undefined ? {} : { batchSize: batch };
       return new TestSink({ ...ctx, props: ComponentPropsCtor.fromObject(ctx.props.label, props) });
     },
   };
