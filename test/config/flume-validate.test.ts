@@ -142,5 +142,9 @@ describe('Flume config fixtures', () => {
     expect(r.resolve('selector', 'org.apache.flume.channel.MultiplexingChannelSelector').status).toBe('found');
     expect(r.resolve('sink', 'HDFS').status).toBe('unsupported');
     expect(r.resolve('channel', 'org.apache.flume.channel.MemoryChannelX').status).toBe('unknown');
+    r.register({ kind: 'interceptor', aliases: ['fake'], classNames: ['org.example.FakeInterceptor$Builder'], create: () => ({ intercept: (b) => b }) });
+    expect(r.resolve('interceptor', 'org.example.FakeInterceptor$Builder').status).toBe('found');
+    expect(r.resolve('interceptor', 'org.example.FakeInterceptor').status).toBe('found');
+    expect(r.resolve('interceptor', 'FAKE').status).toBe('found');
   });
 });
