@@ -1,0 +1,118 @@
+// The broker over real TCP on 127.0.0.1:0: large fetches (FileSlices through the
+// connection writer) arrive byte-exact; many clients at once; the in-process append path
+// and isLocalAddress; stop() ends long polls and closes cleanly.
+import { connect } from 'node:net';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Broker } from '../../src/broker/broker.js';
+import { parseBrokerConfig } from '../../src/broker/config/server-config.js';
+import { batchOf, recordsOf, TestClient } from './broker-test-kit.js';
+
+type Body = Record<string, any>;
+
+let broker: Broker;
+let dir: string;
+let port: number;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-tcp-'));
+  const config = parseBrokerConfig(['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${join(dir, 'logs')}`, 'log.segment.bytes=1048576'].join('\n'), 'tcp.properties');
+  broker = await Broker.start({ config });
+  port = broker.boundListeners()[0]!.port;
+});
+afterAll(async () => {
+  await broker.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function client(): Promise<TestClient> {
+  const s = connect(port, '127.0.0.1');
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  return new TestClient(s);
+}
+
+function fetchBody(topic: string, partition: number, offset: bigint, maxBytes: number, maxWaitMs = 0): object {
+  return {
+    replicaId: -1, maxWaitMs, minBytes: 1, maxBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes }] }],
+    forgottenTopicsData: [], rackId: '',
+  };
+}
+
+describe('broker over TCP', () => {
+  it('serves multi-megabyte fetches across segments byte-exact', async () => {
+    const values: string[] = [];
+    for (let b = 0; b < 40; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => `${b}-${i}-${'v'.repeat(1000 + ((b * 7 + i) % 50))}`);
+      values.push(...batch);
+      await broker.appendBatches('big', 0, batchOf(batch, { compression: b % 3 === 0 ? 1 : 0 }));
+    }
+    expect(broker.logs.partition('big', 0)!.segmentCount()).toBeGreaterThan(1);
+    const c = await client();
+    const got: string[] = [];
+    let offset = 0n;
+    while (got.length < values.length) {
+      const r = await c.request<Body>(1, 12, fetchBody('big', 0, offset, 3 << 20));
+      const recs = recordsOf(r.responses[0].partitions[0].records).filter((x) => BigInt(x.offset) >= offset);
+      expect(recs.length).toBeGreaterThan(0);
+      got.push(...recs.map((x) => x.value!.toString()));
+      offset = BigInt(recs[recs.length - 1]!.offset) + 1n;
+    }
+    expect(got).toEqual(values);
+    c.end();
+  });
+
+  it('serves many clients at once, each with its own produce and fetch', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () => client()));
+    await Promise.all(
+      clients.map(async (c, i) => {
+        const topic = `many-${i}`;
+        for (let k = 0; k < 5; k++) {
+          const r = await c.request<Body>(0, 9, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batchOf([`${i}:${k}`]) }] }] });
+          expect(r.responses[0].partitionResponses[0].errorCode).toBe(0);
+        }
+        const f = await c.request<Body>(1, 12, fetchBody(topic, 0, 0n, 1 << 20));
+        expect(recordsOf(f.responses[0].partitions[0].records).map((x) => x.value!.toString())).toEqual([0, 1, 2, 3, 4].map((k) => `${i}:${k}`));
+        c.end();
+      }),
+    );
+  });
+
+  it('knows its own addresses', () => {
+    expect(broker.isLocalAddress('127.0.0.1', port)).toBe(true);
+    expect(broker.isLocalAddress('localhost', port)).toBe(true);
+    expect(broker.isLocalAddress('localhost', port === 1 ? 2 : 1)).toBe(false);
+    expect(broker.isLocalAddress('192.0.2.10', port)).toBe(false);
+  });
+
+  it('appendBatches validates, auto-creates and counts', async () => {
+    const r = await broker.appendBatches('inproc', 0, batchOf(['a', 'b', 'c']));
+    expect(r.baseOffset).toBe(0);
+    await expect(broker.appendBatches('inproc', 5, batchOf(['x']))).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const bad = Buffer.from(batchOf(['x']));
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 1;
+    await expect(broker.appendBatches('inproc', 0, bad)).rejects.toMatchObject({ code: 'CORRUPT_MESSAGE' });
+    expect(broker.metricsSnapshot().topics['inproc']).toMatchObject({ recordsIn: 3 });
+  });
+});
+
+describe('stop', () => {
+  it('ends long polls, closes sessions and writes the clean-shutdown marker', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'sluice-stop-'));
+    const config = parseBrokerConfig(['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${join(d, 'logs')}`].join('\n'), 'stop.properties');
+    const b = await Broker.start({ config });
+    await b.logs.createTopic('s', 1);
+    const s = connect(b.boundListeners()[0]!.port, '127.0.0.1');
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    const c = new TestClient(s);
+    const poll = c.request<Body>(1, 11, fetchBody('s', 0, 0n, 1 << 20, 60_000)).catch(() => 'closed');
+    await new Promise((r) => setImmediate(r));
+    await b.stop();
+    await poll;
+    await c.closedPromise;
+    expect(await readdir(join(d, 'logs'))).toContain('.kafka_cleanshutdown');
+    await rm(d, { recursive: true, force: true });
+  });
+});
