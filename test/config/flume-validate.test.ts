@@ -11,6 +11,7 @@ import { buildTopology } from '../../src/agent/topology.js';
 import { MetricsRegistry } from '../../src/agent/metrics.js';
 import { hasErrors } from '../../src/config/flume-validate.js';
 import { stubRegistry } from '../agent/helpers/test-components.js';
+import type { EventBatch } from '../../src/agent/event-batch.js';
 
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'fixtures', 'conf');
 
@@ -142,7 +143,7 @@ describe('Flume config fixtures', () => {
     expect(r.resolve('selector', 'org.apache.flume.channel.MultiplexingChannelSelector').status).toBe('found');
     expect(r.resolve('sink', 'HDFS').status).toBe('unsupported');
     expect(r.resolve('channel', 'org.apache.flume.channel.MemoryChannelX').status).toBe('unknown');
-    r.register({ kind: 'interceptor', aliases: ['fake'], classNames: ['org.example.FakeInterceptor$Builder'], create: () => ({ intercept: (b) => b }) });
+    r.register({ kind: 'interceptor', aliases: ['fake'], classNames: ['org.example.FakeInterceptor$Builder'], create: () => ({ intercept: (b: EventBatch) => b }) });
     expect(r.resolve('interceptor', 'org.example.FakeInterceptor$Builder').status).toBe('found');
     expect(r.resolve('interceptor', 'org.example.FakeInterceptor').status).toBe('found');
     expect(r.resolve('interceptor', 'FAKE').status).toBe('found');
