@@ -91,6 +91,13 @@ export interface Channel extends Lifecycle {
    * `timeoutMs` or when `signal` aborts. Sink runners use it to end a BACKOFF sleep early.
    */
   waitForData?(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Optional: applies new properties to a channel that a reload reuses (same name and
+   * type), as Flume reconfigures it; throws ConfigError and keeps the old settings when
+   * they are invalid. Called while the reload builds the new topology, before the old one
+   * stops, so it must be safe on a running channel.
+   */
+  reconfigure?(ctx: ComponentContext): void;
 }
 
 export type SinkStatus = 'READY' | 'BACKOFF';

@@ -200,11 +200,19 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
     const res = registry.resolve('channel', pc.type.value);
     if (res.status !== 'found') continue; // validation already reported it
     const prev = opts.reuse?.get(pc.name);
+    const props = propsOf(label, pc.keys);
     if (prev && prev.factory === res.factory) {
+      if (prev.channel.reconfigure) {
+        try {
+          prev.channel.reconfigure(createComponentContext(ctxBase('channel', pc.name, pc.type.value, props)));
+          checkUnknownKeys(props, label, `channels.${pc.name}`, ['type']);
+        } catch (err) {
+          warn('COMPONENT_CONFIG_ERROR', firstLocation(pc), `channel ${pc.name} keeps its previous settings: ${describeError(err).replace(/^[^\s:]+:\d+: /, '')}`, `channels.${pc.name}`);
+        }
+      }
       topo.channels.set(pc.name, prev);
       continue;
     }
-    const props = propsOf(label, pc.keys);
     try {
       const channel = res.factory.create(createComponentContext(ctxBase('channel', pc.name, pc.type.value, props)));
       checkUnknownKeys(props, label, `channels.${pc.name}`, ['type']);

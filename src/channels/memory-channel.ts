@@ -81,10 +81,11 @@ type Waiter = () => void;
 
 export class MemoryChannel implements Channel {
   readonly name: string;
-  readonly capacity: number;
-  readonly transactionCapacity: number;
-  readonly keepAliveMs: number;
-  readonly byteCapacitySlots: number;
+  /** The settings below change only through reconfigure() (a reload). */
+  capacity: number;
+  transactionCapacity: number;
+  keepAliveMs: number;
+  byteCapacitySlots: number;
   readonly counters: CounterGroup;
   private readonly logger: Logger | undefined;
 
@@ -124,6 +125,15 @@ export class MemoryChannel implements Channel {
 
   size(): number {
     return this.queued;
+  }
+
+  /** Reload: new capacities apply; events already queued stay (even above a smaller capacity). */
+  reconfigure(ctx: ComponentContext): void {
+    const o = memoryChannelOptions(ctx);
+    this.capacity = o.capacity;
+    this.transactionCapacity = o.transactionCapacity;
+    this.keepAliveMs = o.keepAliveMs;
+    this.byteCapacitySlots = o.byteCapacitySlots;
   }
 
   /** Events counted against capacity: queued plus taken by open transactions. */

@@ -155,6 +155,17 @@ describe('Agent', () => {
     expect(fresh.received).toEqual(bodies('r', 30));
   });
 
+  it('reload applies new settings to a reused memory channel and keeps its events', async () => {
+    const n = uniq();
+    const agent = await startAgent(n, [conf('a.conf', basic(n, [`${n}.sinks.k1.fail = true`]))]);
+    await sources.get(`${n}.r1`)!.emit(bodies('s', 20));
+    conf('a.conf', basic(n, [`${n}.sinks.k1.fail = true`, `${n}.channels.c1.capacity = 5000`, `${n}.channels.c1.transactionCapacity = 200`]));
+    expect(await agent.reload()).toBe(true);
+    const ch = agent.current!.channels.get('c1')!.channel;
+    expect([ch.capacity, ch.transactionCapacity, ch.size()]).toEqual([5000, 200, 20]);
+    expect(agent.metrics.group('CHANNEL', 'c1').get('ChannelCapacity')).toBe(5000);
+  });
+
   it('a reload naming an unknown type keeps the running configuration', async () => {
     const n = uniq();
     const file = conf('a.conf', basic(n));
