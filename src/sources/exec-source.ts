@@ -80,8 +80,11 @@ export function execArgv(cfg: Pick<ExecSourceConfig, 'command' | 'shell'>): stri
 export class LineAccumulator {
   private buf: Buffer;
   private len = 0;
-  private starts: number[] = [];
-  private ends: number[] = [];
+  private starts = new Uint32Array(256);
+  private ends = new Uint32Array(256);
+  /** Lines recorded; lines [head, n) are complete and not taken yet. */
+  private n = 0;
+  private head = 0;
   /** Start offset in `buf` of the current unterminated line. */
   private lineStart = 0;
   /** The previous chunk ended with '\r': a leading '\n' completes that terminator. */
@@ -91,9 +94,9 @@ export class LineAccumulator {
     this.buf = Buffer.allocUnsafe(initial);
   }
 
-  /** Complete lines accumulated so far. */
+  /** Complete lines accumulated and not taken yet. */
   get count(): number {
-    return this.starts.length;
+    return this.n - this.head;
   }
 
   private append(chunk: Buffer, from: number, to: number): void {
@@ -107,14 +110,39 @@ export class LineAccumulator {
   }
 
   private endLine(): void {
-    this.starts.push(this.lineStart);
-    this.ends.push(this.len);
+    if (this.n === this.starts.length) {
+      const s = new Uint32Array(this.n * 2);
+      s.set(this.starts);
+      this.starts = s;
+      const e = new Uint32Array(this.n * 2);
+      e.set(this.ends);
+      this.ends = e;
+    }
+    this.starts[this.n] = this.lineStart;
+    this.ends[this.n] = this.len;
+    this.n++;
     this.lineStart = this.len;
+  }
+
+  /** Drops the taken lines: moves untaken lines and the partial line to the front. */
+  private compact(): void {
+    const h = this.head;
+    const from = h < this.n ? this.starts[h]! : this.lineStart;
+    this.buf.copy(this.buf, 0, from, this.len);
+    for (let i = h; i < this.n; i++) {
+      this.starts[i - h] = this.starts[i]! - from;
+      this.ends[i - h] = this.ends[i]! - from;
+    }
+    this.n -= h;
+    this.head = 0;
+    this.len -= from;
+    this.lineStart -= from;
   }
 
   /** Adds a chunk; returns the number of lines completed by it. */
   push(chunk: Buffer): number {
-    const before = this.starts.length;
+    if (this.head > 0) this.compact();
+    const before = this.n;
     let pos = 0;
     if (this.skipLf) {
       this.skipLf = false;
@@ -141,7 +169,7 @@ export class LineAccumulator {
       this.endLine();
       pos = nl + termLen;
     }
-    return this.starts.length - before;
+    return this.n - before;
   }
 
   /** Ends the stream: an unterminated last line becomes a line. */
@@ -153,20 +181,30 @@ export class LineAccumulator {
     return 0;
   }
 
-  /** Hands over up to `max` complete lines as a batch; the rest and the partial line stay. */
+  /** Hands over up to `max` complete lines as a batch (bodies copied once); the rest stays. */
   take(max = Infinity): EventBatch {
-    const n = Math.min(max, this.starts.length);
-    const dataEnd = n > 0 ? this.ends[n - 1]! : 0;
-    const data = Buffer.allocUnsafe(dataEnd);
-    this.buf.copy(data, 0, 0, dataEnd);
-    const batch = new EventBatch({ data, starts: Uint32Array.from(this.starts.slice(0, n)), ends: Uint32Array.from(this.ends.slice(0, n)) });
-    // Move the remaining lines and the partial line to the front.
-    this.buf.copy(this.buf, 0, dataEnd, this.len);
-    this.len -= dataEnd;
-    this.lineStart -= dataEnd;
-    this.starts = this.starts.slice(n).map((x) => x - dataEnd);
-    this.ends = this.ends.slice(n).map((x) => x - dataEnd);
-    return batch;
+    const k = Math.min(max, this.n - this.head);
+    const h = this.head;
+    const base = k > 0 ? this.starts[h]! : 0;
+    const end = k > 0 ? this.ends[h + k - 1]! : 0;
+    const data = Buffer.allocUnsafe(end - base);
+    this.buf.copy(data, 0, base, end);
+    const starts = this.starts.slice(h, h + k);
+    const ends = this.ends.slice(h, h + k);
+    for (let i = 0; i < k; i++) {
+      starts[i] = starts[i]! - base;
+      ends[i] = ends[i]! - base;
+    }
+    this.head += k;
+    if (this.head === this.n) {
+      // Everything complete was taken: move the partial line to the front.
+      this.buf.copy(this.buf, 0, this.lineStart, this.len);
+      this.len -= this.lineStart;
+      this.lineStart = 0;
+      this.n = 0;
+      this.head = 0;
+    }
+    return new EventBatch({ data, starts, ends });
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { ExecSource, LineAccumulator, execArgv, execSourceConfig, execSourceFactory } from '../../src/sources/exec-source.js';
@@ -39,6 +40,34 @@ describe('LineAccumulator', () => {
     acc.finish();
     expect(acc.take().toEvents().map((e) => e.body.toString())).toEqual(['a', 'bbb', 'cc', '', 'tail']);
   });
+  it('returns every line once, in order, for any chunking, terminators and take sizes', () => {
+    const line = fc.stringMatching(/^[a-z0-9 ]{0,12}$/);
+    const term = fc.constantFrom('\n', '\r\n', '\r');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, term), { maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 7 }), (lines, cuts, max) => {
+        const text = Buffer.from(lines.map(([l, t]) => l + t).join(''));
+        const acc = new LineAccumulator(8);
+        const got: string[] = [];
+        let pos = 0;
+        let c = 0;
+        while (pos < text.length) {
+          const n = cuts[c++ % cuts.length]!;
+          acc.push(text.subarray(pos, pos + n));
+          pos += n;
+          // Take one batch of at most `max`, leaving a remainder behind, as the exec loop does.
+          if (acc.count >= max) got.push(...acc.take(max).toEvents().map((e) => e.body.toString()));
+        }
+        acc.finish();
+        while (acc.count > 0) got.push(...acc.take(max).toEvents().map((e) => e.body.toString()));
+        // Model: Java's readLine terminators ("\r\n" is one terminator, so "\r" + "\n" merge).
+        const model = text.toString().split(/\r\n|\r|\n/);
+        if (model[model.length - 1] === '') model.pop();
+        expect(got).toEqual(model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps the partial line across take()', () => {
     const acc = new LineAccumulator();
     acc.push(Buffer.from('x\npart'));
