@@ -7,6 +7,7 @@
  */
 import type { ChannelFactory, InterceptorFactory, SinkFactory, SourceFactory } from './component.js';
 import { memoryChannelFactory } from '../channels/memory-channel.js';
+import { fileChannelFactory } from '../channels/file-channel/file-channel.js';
 import { timestampInterceptorFactory } from '../interceptors/timestamp-interceptor.js';
 import { hostInterceptorFactory } from '../interceptors/host-interceptor.js';
 import { staticInterceptorFactory } from '../interceptors/static-interceptor.js';
@@ -25,7 +26,7 @@ import { nullSinkFactory } from '../sinks/null-sink.js';
 import { fileRollSinkFactory } from '../sinks/file-roll-sink.js';
 
 export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
-export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory];
+export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory, fileChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
   timestampInterceptorFactory,
