@@ -21,6 +21,8 @@
  * - `\Q…\E` → escaped literal. `\A` → start of input, `\z` → end of input, `\Z` and
  *   `$` (without m) → end of input or before a final line terminator, as in Java.
  * - `.` → any char but Java's line terminators (\n \r \u0085 \u2028 \u2029).
+ * - `\b \B` → Java's word boundary, where letters and digits of any script are word
+ *   chars (JS's \b is ASCII-only); `\w \d` stay ASCII, as in Java.
  * - `\s \S` → ASCII whitespace `[ \t\n\x0B\f\r]` (JS's \s is Unicode); `\h \H \v \V \R`
  *   → Java's horizontal/vertical whitespace and linebreak; `\e \a \0oct \x{h…}`.
  * - POSIX classes `\p{Lower} Upper ASCII Alpha Digit Alnum Punct Graph Print Blank Cntrl
@@ -76,6 +78,10 @@ interface Flags {
 
 const LT = '\\n\\r\\u{85}\\u{2028}\\u{2029}';
 const ANY_CHAR = '[\\s\\S]';
+/** Java's \b word chars: Character.isLetterOrDigit, '_' and non-spacing marks (Unicode, unlike \w). */
+const WORD = '[\\p{L}\\p{Nd}\\p{Mn}_]';
+const WORD_BOUNDARY = `(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`;
+const NOT_WORD_BOUNDARY = `(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`;
 const START_OF_INPUT = '(?<![\\s\\S])';
 const END_OF_INPUT = '(?![\\s\\S])';
 const JAVA_SPACE_ITEMS = '\\t\\n\\u{B}\\f\\r\\u{20}';
@@ -450,9 +456,9 @@ class JavaRegexTranslator {
         return { text: this.dollar({ ...flags, m: false }), quantifiable: false };
       case 'b':
         if (this.peek() === '{') this.fail(start, '\\b{g} grapheme boundaries are not supported');
-        return { text: '\\b', quantifiable: false };
+        return { text: WORD_BOUNDARY, quantifiable: false };
       case 'B':
-        return { text: '\\B', quantifiable: false };
+        return { text: NOT_WORD_BOUNDARY, quantifiable: false };
       case 'G':
         this.fail(start, '\\G (end of previous match) is not supported');
       // falls through (fail never returns)

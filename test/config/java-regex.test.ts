@@ -64,6 +64,10 @@ const FIND_TABLE: ReadonlyArray<readonly [string, string, boolean]> = [
   ['a]b}', 'a]b}', true],
   ['^.*$', '', true],
   ['(?i)é', 'É', true],
+  ['\\bERROR\\b', 'an ERROR!', true],
+  ['\\bERROR\\b', 'xERROR', false],
+  ['caf\\b', 'café', false], // é is a word char for Java's \b
+  ['a\\Bb', 'ab', true],
 ];
 
 /** Patterns Java accepts but we reject (or Java rejects too), with the expected index. */
