@@ -52,7 +52,6 @@ try {
         if (BigInt(r.offset) < fetchOffset) continue;
         const ms = Number(now - r.value.readBigUInt64BE(0)) / 1e6;
         if (r.offset >= WARMUP) latencies.push(ms);
-        if (process.env.SLUICE_BENCH_TRACE && ms > 5 && r.offset >= WARMUP) console.log("slow", r.offset, ms.toFixed(1));
         else warm++;
         fetchOffset = BigInt(r.offset) + 1n;
       }

@@ -23,7 +23,6 @@ import { SUPPORTED_APIS } from '../protocol/codec.js';
 import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
 import { BrokerMetrics } from './broker-metrics.js';
 import type { BrokerConfig } from './config/server-config.js';
-import { FallbackWriter } from './fallback-writer.js';
 import { createDispatchTable, type DispatchTable } from './handlers/index.js';
 import { checkProduceRecords } from './handlers/produce.js';
 import { invalidTopicReason } from './handlers/topic-configs.js';
@@ -35,6 +34,7 @@ import { Session } from './session.js';
 import { topicDefaultsFromBroker } from './storage/log-config.js';
 import { LogManagerImpl } from './storage/log-manager.js';
 import type { AppendResult, LogManager, TopicDescription } from './storage/types.js';
+import { createConnectionWriter } from './zero-copy/connection-writer.js';
 import type { ConnectionWriter } from './zero-copy/types.js';
 
 const log = componentLogger('broker');
@@ -47,7 +47,7 @@ export interface BrokerOptions {
   readonly openLogs?: (config: BrokerConfig) => Promise<LogManager>;
   /** Handlers for further APIs (group coordinator, InitProducerId, …); they join ApiVersions. */
   readonly extraHandlers?: readonly ApiHandler[];
-  /** Builds the per-connection writer (the zero-copy module's); defaults to the copy path. */
+  /** Builds the per-connection writer; default: the zero-copy module's (sendfile where it can). */
   readonly createWriter?: (stream: Duplex) => ConnectionWriter;
   /** false: do not bind listeners (in-memory use only). Default true. */
   readonly listen?: boolean;
@@ -190,7 +190,7 @@ export class Broker {
       stream.destroy();
       throw new SluiceError('BROKER_STOPPED', `broker is stopping; connection from ${client} refused`);
     }
-    const writer = this.options.createWriter ? this.options.createWriter(stream) : new FallbackWriter(stream);
+    const writer = this.options.createWriter ? this.options.createWriter(stream) : createConnectionWriter(stream);
     this.metrics.openConnections++;
     this.metrics.openedConnections++;
     const session = new Session(stream, {
