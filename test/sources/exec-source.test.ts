@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { ExecSource, LineAccumulator, execArgv, execSourceConfig, execSourceFactory } from '../../src/sources/exec-source.js';
@@ -130,6 +132,21 @@ describe('exec source', () => {
     expect(out.bodies().includes('1')).toBe(false);
     expect(out.bodies().includes('100000')).toBe(false);
     expect(src.runs).toBe(1);
+  });
+
+  it('logs stderr lines only with logStdErr=true', async () => {
+    for (const logStdErr of [true, false]) {
+      const lines: string[] = [];
+      const sink = new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } });
+      const out = new FakeOutput();
+      const ctx = { ...sourceContext({ command: 'echo out; echo oops >&2', shell: '/bin/sh -c', logStdErr }, out), logger: pino({ level: 'info' }, sink) };
+      const src = new ExecSource(ctx);
+      started.push(src);
+      await src.start();
+      await src.finished();
+      expect(out.bodies()).toEqual(['out']);
+      expect(lines.some((l) => l.includes("StderrLogger[1] = 'oops'"))).toBe(logStdErr);
+    }
   });
 
   it('reports a command that cannot be started and stops (no restart)', async () => {
