@@ -4,7 +4,8 @@
  * -D handling (log level, /metrics on a port chosen by the OS), SIGTERM shutdown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ComponentRegistry } from '../../src/agent/registry.js';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -125,4 +126,32 @@ describe.runIf(existsSync(main))('sluice agent (process)', () => {
     expect(r.stdout()).not.toContain('"level":30');
     expect(r.stdout()).toContain('events left in channels');
   });
+
+  // Needs the seq source and the file_roll sink (written in parallel): runs once both are registered.
+  const reg = ComponentRegistry.builtin();
+  const haveComponents = reg.resolve('source', 'seq').status === 'found' && reg.resolve('sink', 'file_roll').status === 'found';
+  it.runIf(haveComponents)('SIGTERM stops the source and drains the channel into the sink: a gap-free prefix is written', async () => {
+    const out = join(dir, 'out');
+    const f = write('drain.conf', [
+      'a1.sources = r1', 'a1.channels = c1', 'a1.sinks = k1',
+      'a1.sources.r1.type = seq', 'a1.sources.r1.batchSize = 100', 'a1.sources.r1.channels = c1',
+      'a1.channels.c1.type = memory', 'a1.channels.c1.capacity = 100000', 'a1.channels.c1.transactionCapacity = 1000',
+      'a1.sinks.k1.type = file_roll', `a1.sinks.k1.sink.directory = ${out}`, 'a1.sinks.k1.sink.rollInterval = 0',
+      'a1.sinks.k1.sink.batchSize = 1000', 'a1.sinks.k1.channel = c1',
+    ]);
+    require_mkdir(out);
+    const r = runAgent(['-n', 'a1', '-f', f, '--no-reload-conf']);
+    await until(() => r.stdout().includes('agent started'), 'start');
+    await until(() => readdirSync(out).some((n) => readFileSync(join(out, n)).length > 0), 'first output');
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toContain('all channels drained');
+    const lines = readdirSync(out).sort().flatMap((n) => readFileSync(join(out, n), 'utf8').split('\n').filter((l) => l !== ''));
+    expect(lines.length).toBeGreaterThan(0);
+    lines.forEach((l, i) => expect(l).toBe(String(i)));
+  });
 });
+
+function require_mkdir(path: string): void {
+  mkdirSync(path, { recursive: true });
+}
