@@ -101,7 +101,20 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
   };
 }
 
-export class Broker {
+/**
+ * The narrow in-process interface the agent's Kafka sink (and the monitor) may depend
+ * on, instead of the Broker class: append record batches without a socket, recognise the
+ * broker's own address, read the logs and the counters.
+ */
+export interface EmbeddedBroker {
+  appendBatches(topic: string, partition: number, buf: Buffer, options?: { requireDurable?: boolean }): Promise<AppendResult>;
+  isLocalAddress(host: string, port: number): boolean;
+  ensureTopic(name: string, allowCreate: boolean): Promise<TopicDescription | undefined>;
+  readonly logs: LogManager;
+  readonly metrics: BrokerMetrics;
+}
+
+export class Broker implements EmbeddedBroker {
   readonly metrics = new BrokerMetrics();
   readonly config: BrokerConfig;
   private logManager: LogManager | undefined;
