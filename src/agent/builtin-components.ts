@@ -41,10 +41,19 @@ export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
 
 /**
  * Flume aliases (matched case-insensitively) and class names (matched exactly) that Sluice
- * knows but does not implement. A factory registered for the same name wins over this list.
+ * knows but does not implement. A factory registered for the same name wins over this list,
+ * so it also lists every Flume built-in Sluice does implement: a build where one of them is
+ * missing degrades to "not supported by Sluice" (component dropped) instead of a fatal
+ * unknown class.
  */
 export const UNSUPPORTED_FLUME_TYPES: Readonly<Record<'source' | 'channel' | 'sink' | 'interceptor' | 'selector' | 'processor', readonly string[]>> = {
   source: [
+    'seq', 'netcat', 'netcatudp', 'exec', 'syslogtcp', 'multiport_syslogtcp', 'syslogudp', 'spooldir', 'http', 'TAILDIR',
+    'org.apache.flume.source.SequenceGeneratorSource', 'org.apache.flume.source.NetcatSource',
+    'org.apache.flume.source.NetcatUdpSource', 'org.apache.flume.source.ExecSource',
+    'org.apache.flume.source.SyslogTcpSource', 'org.apache.flume.source.MultiportSyslogTCPSource',
+    'org.apache.flume.source.SyslogUDPSource', 'org.apache.flume.source.SpoolDirectorySource',
+    'org.apache.flume.source.http.HTTPSource', 'org.apache.flume.source.taildir.TaildirSource',
     'avro', 'thrift', 'jms', 'scribe', 'legacy',
     'org.apache.flume.source.AvroSource', 'org.apache.flume.source.ThriftSource',
     'org.apache.flume.source.jms.JMSSource', 'org.apache.flume.source.kafka.KafkaSource',
@@ -52,11 +61,14 @@ export const UNSUPPORTED_FLUME_TYPES: Readonly<Record<'source' | 'channel' | 'si
     'org.apache.flume.source.twitter.TwitterSource',
   ],
   channel: [
+    'memory', 'file', 'org.apache.flume.channel.MemoryChannel', 'org.apache.flume.channel.file.FileChannel',
     'jdbc', 'SPILLABLEMEMORY',
     'org.apache.flume.channel.jdbc.JdbcChannel', 'org.apache.flume.channel.SpillableMemoryChannel',
     'org.apache.flume.channel.kafka.KafkaChannel', 'org.apache.flume.channel.PseudoTxnMemoryChannel',
   ],
   sink: [
+    'null', 'logger', 'file_roll', 'org.apache.flume.sink.NullSink', 'org.apache.flume.sink.LoggerSink',
+    'org.apache.flume.sink.RollingFileSink', 'org.apache.flume.sink.kafka.KafkaSink',
     'hdfs', 'avro', 'thrift', 'irc', 'hbase', 'hbase2', 'asynchbase', 'elasticsearch', 'morphline_solr', 'hive', 'http',
     'org.apache.flume.sink.hdfs.HDFSEventSink', 'org.apache.flume.sink.AvroSink', 'org.apache.flume.sink.ThriftSink',
     'org.apache.flume.sink.irc.IRCSink', 'org.apache.flume.sink.hbase.HBaseSink', 'org.apache.flume.sink.hbase2.HBase2Sink',
@@ -65,6 +77,11 @@ export const UNSUPPORTED_FLUME_TYPES: Readonly<Record<'source' | 'channel' | 'si
     'org.apache.flume.sink.http.HttpSink',
   ],
   interceptor: [
+    'timestamp', 'host', 'static', 'regex_filter', 'regex_extractor', 'remove_header', 'search_replace',
+    'org.apache.flume.interceptor.TimestampInterceptor$Builder', 'org.apache.flume.interceptor.HostInterceptor$Builder',
+    'org.apache.flume.interceptor.StaticInterceptor$Builder', 'org.apache.flume.interceptor.RegexFilteringInterceptor$Builder',
+    'org.apache.flume.interceptor.RegexExtractorInterceptor$Builder', 'org.apache.flume.interceptor.RemoveHeaderInterceptor$Builder',
+    'org.apache.flume.interceptor.SearchAndReplaceInterceptor$Builder', 'org.apache.flume.sink.solr.morphline.UUIDInterceptor$Builder',
     'org.apache.flume.sink.solr.morphline.MorphlineInterceptor$Builder',
   ],
   selector: [
