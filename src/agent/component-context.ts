@@ -25,6 +25,8 @@ export interface ComponentContextInit {
   readonly dataRoot?: string;
   readonly signal?: AbortSignal;
   readonly broker?: EmbeddedBrokerHandle;
+  /** Receives configWarning() calls (the topology turns them into validation issues). */
+  readonly configWarning?: (key: string, message: string) => void;
 }
 
 /** Default root for component state that Flume does not give a path to. */
@@ -51,6 +53,7 @@ export function createComponentContext(init: ComponentContextInit): ComponentCon
     dataDir: join(init.dataRoot ?? DEFAULT_DATA_ROOT, init.agentName, init.name),
     signal: init.signal ?? new AbortController().signal,
     broker: init.broker,
+    ...(init.configWarning ? { configWarning: init.configWarning } : {}),
   };
 }
 

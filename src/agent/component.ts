@@ -53,6 +53,13 @@ export interface ComponentContext {
   readonly signal: AbortSignal;
   /** The in-process broker when the agent was started with --broker; the Kafka sink uses it. */
   readonly broker: EmbeddedBrokerHandle | undefined;
+  /**
+   * Optional: reports a non-fatal configuration problem of `key` (a value replaced by its
+   * default, a deprecated or misleading key such as `kafka.flumeBatchSize`). It becomes a
+   * validation warning with the key's file:line (so `--strict` fails on it). When absent,
+   * log a warning instead.
+   */
+  readonly configWarning?: (key: string, message: string) => void;
 }
 
 export interface SourceOutput {

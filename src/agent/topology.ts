@@ -190,6 +190,10 @@ export function buildTopology(plan: AgentPlan, opts: TopologyOptions): Topology 
   const ctxBase = (kind: ComponentKind, name: string, type: string, props: ComponentProps) => ({
     agentName: a, kind, name, type, props, metrics,
     signal: topo.signal,
+    configWarning: (key: string, message: string): void => {
+      const loc = props.located(key);
+      warn('COMPONENT_CONFIG_WARNING', loc, message, `${kind}s.${name}`, `${props.label}.${key}`);
+    },
     ...(opts.dataRoot !== undefined ? { dataRoot: opts.dataRoot } : {}),
     ...(opts.broker !== undefined ? { broker: opts.broker } : {}),
   });

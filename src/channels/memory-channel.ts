@@ -42,15 +42,19 @@ export interface MemoryChannelOptions {
 }
 
 /** Parses Flume's memory channel properties from a context (see the header). */
-export function memoryChannelOptions(ctx: Pick<ComponentContext, 'props' | 'logger'>): MemoryChannelOptions {
+export function memoryChannelOptions(ctx: Pick<ComponentContext, 'props' | 'logger' | 'configWarning'>): MemoryChannelOptions {
   const p = ctx.props;
   const positive = (key: string, fallback: number): number => {
     const raw = p.getString(key);
     if (raw === undefined) return fallback;
     const n = Number(raw.trim());
     if (!/^[+-]?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-      const loc = p.located(key);
-      ctx.logger.warn({ file: loc?.file, line: loc?.line, key }, `${p.label}.${key}: invalid value "${raw}", using the default ${fallback}`);
+      const msg = `${p.label}.${key}: invalid value "${raw}" (expected a positive integer), using the default ${fallback}`;
+      if (ctx.configWarning) ctx.configWarning(key, msg);
+      else {
+        const loc = p.located(key);
+        ctx.logger.warn({ file: loc?.file, line: loc?.line, key }, msg);
+      }
       return fallback;
     }
     return n;

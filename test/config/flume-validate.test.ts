@@ -74,6 +74,10 @@ const table: [string, Expected][] = [
     sources: { r2: ['c1'] }, channels: ['c1'], sinks: { k2: 'c1' }, groups: {},
     issues: ['W UNSUPPORTED_TYPE unsupported.conf:11', 'W UNSUPPORTED_TYPE unsupported.conf:4', 'W UNSUPPORTED_TYPE unsupported.conf:12'],
   }],
+  ['memory-bad-capacity.conf', {
+    sources: { r1: ['c1'] }, channels: ['c1'], sinks: { k1: 'c1' }, groups: {},
+    issues: ['W COMPONENT_CONFIG_WARNING memory-bad-capacity.conf:7'],
+  }],
   ['batch-too-big.conf', {
     sources: {}, channels: ['c1'], sinks: { k2: 'c1' }, groups: {},
     issues: [
