@@ -97,3 +97,87 @@ describe('memory channel properties', () => {
     await ch.stop();
   });
 });
+
+describe('memory channel against a model (fast-check)', () => {
+  it('random put/take/commit/rollback sequences never lose, duplicate or reorder events', async () => {
+    const fc = await import('fast-check');
+    type Op = { t: 'put'; n: number } | { t: 'take'; n: number } | { t: 'commitPut' } | { t: 'rollbackPut' } | { t: 'commitTake' } | { t: 'rollbackTake' };
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('put' as const), n: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ t: fc.constant('take' as const), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.constant({ t: 'commitPut' as const }),
+      fc.constant({ t: 'rollbackPut' as const }),
+      fc.constant({ t: 'commitTake' as const }),
+      fc.constant({ t: 'rollbackTake' as const }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops: Op[]) => {
+        const capacity = 20;
+        const ch = new MemoryChannel('m', { capacity, transactionCapacity: 10, keepAliveMs: 0, byteCapacitySlots: 0 }, new MetricsRegistry().group('CHANNEL', 'm'));
+        await ch.start();
+        let next = 0;
+        const model: number[] = []; // committed, not taken
+        let putTx = ch.begin();
+        let staged: number[] = [];
+        let takeTx = ch.begin();
+        let taken: number[] = [];
+        const delivered: number[] = [];
+        for (const o of ops) {
+          if (o.t === 'put') {
+            const ids = Array.from({ length: o.n }, () => next++);
+            try {
+              putTx.put(EventBatch.fromEvents(ids.map((i) => ({ headers: {}, body: Buffer.from(String(i)) }))));
+              staged.push(...ids);
+            } catch {
+              expect(staged.length + o.n).toBeGreaterThan(10);
+            }
+          } else if (o.t === 'take') {
+            try {
+              const b = await takeTx.take(o.n);
+              const got = b ? Array.from({ length: b.count }, (_, i) => Number(b.body(i).toString())) : [];
+              expect(got).toEqual(model.slice(0, got.length));
+              expect(got.length).toBe(Math.min(o.n, 10 - taken.length, model.length));
+              model.splice(0, got.length);
+              taken.push(...got);
+            } catch {
+              expect(taken.length).toBe(10);
+            }
+          } else if (o.t === 'commitPut') {
+            const occupied = model.length + taken.length;
+            try {
+              await putTx.commit();
+              model.push(...staged);
+            } catch (err) {
+              expect((err as { code: string }).code).toBe('CHANNEL_FULL');
+              expect(occupied + staged.length).toBeGreaterThan(capacity);
+            }
+            putTx = ch.begin();
+            staged = [];
+          } else if (o.t === 'rollbackPut') {
+            await putTx.rollback();
+            putTx = ch.begin();
+            staged = [];
+          } else if (o.t === 'commitTake') {
+            await takeTx.commit();
+            delivered.push(...taken);
+            takeTx = ch.begin();
+            taken = [];
+          } else {
+            await takeTx.rollback();
+            model.unshift(...taken);
+            takeTx = ch.begin();
+            taken = [];
+          }
+          expect(ch.size()).toBe(model.length);
+          expect(ch.occupancy()).toBe(model.length + taken.length);
+        }
+        // Every committed event is either delivered, in flight, or still queued, exactly once.
+        const all = [...delivered, ...taken, ...model].sort((x, y) => x - y);
+        expect(new Set(all).size).toBe(all.length);
+        expect(delivered).toEqual([...delivered].sort((x, y) => x - y));
+        await ch.stop();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
