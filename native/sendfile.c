@@ -60,14 +60,15 @@ struct addon_state {
   uint32_t next_id;
 };
 
+/* Throws an Error whose code is the libuv name (EBADF, ...) of the negative errno `err`. */
 static void throw_errno(napi_env env, const char *what, int err) {
   napi_value msg_value;
   napi_value code_value;
   napi_value error;
   char msg[160];
-  snprintf(msg, sizeof msg, "%s failed: %s", what, uv_strerror(-err));
+  snprintf(msg, sizeof msg, "%s failed: %s (%s)", what, uv_err_name(err), uv_strerror(err));
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &msg_value);
-  napi_create_string_utf8(env, uv_err_name(-err), NAPI_AUTO_LENGTH, &code_value);
+  napi_create_string_utf8(env, uv_err_name(err), NAPI_AUTO_LENGTH, &code_value);
   napi_create_error(env, code_value, msg_value, &error);
   napi_throw(env, error);
 }

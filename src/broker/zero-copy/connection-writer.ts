@@ -117,6 +117,8 @@ class Writer implements InstrumentedConnectionWriter {
   private readonly stream: Duplex;
   private readonly addon: NativeAddon | null;
   private readonly poolChunks: boolean;
+  /** "address:port" of the client, captured up front (a destroyed socket forgets it). */
+  private readonly peer: string;
   /** Jobs not yet fully handed to the stream, in order; queue[0] is the one being sent. */
   private readonly queue: Job[] = [];
   /** Jobs fully handed to the stream, waiting for the write callback `doneAtSeq`. */
@@ -135,6 +137,7 @@ class Writer implements InstrumentedConnectionWriter {
     this.mode = mode;
     this.addon = addon;
     this.poolChunks = stream instanceof Socket;
+    this.peer = describePeer(stream);
     stream.on('drain', this.onDrain);
     stream.on('close', this.onClose);
     // Kept for the stream's lifetime: destroy(err) below must never make 'error' uncaught.
@@ -161,7 +164,7 @@ class Writer implements InstrumentedConnectionWriter {
 
   destroy(err?: Error): void {
     if (this.failure) return;
-    const reason = err ?? new SluiceError('CONNECTION_WRITER_DESTROYED', `connection writer for ${describePeer(this.stream)} destroyed`);
+    const reason = err ?? new SluiceError('CONNECTION_WRITER_DESTROYED', `connection writer for ${this.peer} destroyed`);
     this.failure = reason;
     if (this.watchId !== 0 && this.addon && this.addon.cancelWait(this.watchId)) this.stats.cancelledWaits++;
     this.watchId = 0;
@@ -196,7 +199,7 @@ class Writer implements InstrumentedConnectionWriter {
   };
 
   private readonly onClose = (): void => {
-    this.destroy(new SluiceError('CONNECTION_CLOSED', `connection ${describePeer(this.stream)} closed with output pending`));
+    this.destroy(new SluiceError('CONNECTION_CLOSED', `connection ${this.peer} closed with output pending`));
   };
 
   private readonly onError = (err: Error): void => {
@@ -310,10 +313,10 @@ class Writer implements InstrumentedConnectionWriter {
     const err = new SluiceError(
       'SHORT_FILE_SLICE',
       `segment ${slice.file.path} ended after ${sent} of ${slice.length} bytes at position ${slice.position} ` +
-        `(truncated or deleted during a send to ${describePeer(this.stream)}); closing the connection`,
+        `(truncated or deleted during a send to ${this.peer}); closing the connection`,
       { details: { path: slice.file.path, position: slice.position, length: slice.length, sent } },
     );
-    log.warn({ path: slice.file.path, position: slice.position, length: slice.length, sent, peer: describePeer(this.stream) }, 'short file slice, closing connection');
+    log.warn({ path: slice.file.path, position: slice.position, length: slice.length, sent, peer: this.peer }, 'short file slice, closing connection');
     return err;
   }
 
@@ -322,7 +325,7 @@ class Writer implements InstrumentedConnectionWriter {
     // Nothing may still sit in Node's socket buffer, or sendfile would overtake it.
     if (this.ackedSeq !== this.writeSeq) await this.waitFor('acks');
     if (this.stream.writableLength !== 0) {
-      throw new SluiceError('CONNECTION_FOREIGN_WRITE', `connection ${describePeer(this.stream)}: bytes queued in the socket that this writer did not write`);
+      throw new SluiceError('CONNECTION_FOREIGN_WRITE', `connection ${this.peer}: bytes queued in the socket that this writer did not write`);
     }
     const inFd = slice.file.fd;
     let position = slice.position;
@@ -331,7 +334,7 @@ class Writer implements InstrumentedConnectionWriter {
     while (remaining > 0) {
       const outFd = socketFd(this.stream);
       if (outFd < 0 || this.stream.destroyed) {
-        throw new SluiceError('CONNECTION_CLOSED', `connection ${describePeer(this.stream)} closed during a send of ${slice.file.path}`);
+        throw new SluiceError('CONNECTION_CLOSED', `connection ${this.peer} closed during a send of ${slice.file.path}`);
       }
       this.stats.sendfileCalls++;
       const r = addon.sendfile(outFd, inFd, position, Math.min(remaining, SENDFILE_BURST_BYTES));
@@ -356,7 +359,7 @@ class Writer implements InstrumentedConnectionWriter {
       }
       throw new SluiceError(
         'SENDFILE_FAILED',
-        `sendfile of ${slice.file.path} to ${describePeer(this.stream)} failed: ${getSystemErrorName(r)}`,
+        `sendfile of ${slice.file.path} to ${this.peer} failed: ${getSystemErrorName(r)}`,
         { details: { errno: r, path: slice.file.path } },
       );
     }
