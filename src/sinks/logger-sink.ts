@@ -10,9 +10,9 @@
  * ones (outside 0x20–0x7E) as `.`; rows are separated by `\n` and the last newline is
  * dropped. An empty body prints as `body: ` (nothing). A non-numeric maxBytesToLog
  * falls back to 16 with a warning, as in Flume.
- * Unlike Flume (one event per transaction), Sluice takes `batchSize` events (default
- * 100) per transaction; the log lines are the same. Logs through pino: the `msg` field
- * holds Flume's text. When INFO is disabled no dump is built.
+ * One event per transaction, as in Flume (it has no batchSize, so it fits a channel of
+ * any transactionCapacity; the logger sink is a debugging aid, not a fast path). Logs
+ * through pino: the `msg` field holds Flume's text. When INFO is disabled no dump is built.
  */
 import type { ComponentContext, SinkFactory } from '../agent/component.js';
 import { ChannelSink } from '../agent/channel-sink.js';
@@ -54,7 +54,7 @@ export class LoggerSink extends ChannelSink {
   readonly maxBytesToLog: number;
 
   constructor(ctx: ComponentContext) {
-    super(ctx, { batchSize: ctx.props.getInt('batchSize', 100, { min: 1 }) });
+    super(ctx, { batchSize: 1 });
     const raw = ctx.props.getString('maxBytesToLog');
     let max = 16;
     if (raw !== undefined && raw !== '') {

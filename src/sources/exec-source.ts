@@ -210,6 +210,8 @@ export class LineAccumulator {
 
 export class ExecSource implements Source {
   readonly name: string;
+  /** Events per channel transaction (checked against transactionCapacity at load). */
+  readonly batchSize: number;
   readonly config: ExecSourceConfig;
   private readonly ctx: SourceContext;
   private stopping = false;
@@ -225,6 +227,7 @@ export class ExecSource implements Source {
     this.ctx = ctx;
     this.name = ctx.name;
     this.config = execSourceConfig(ctx);
+    this.batchSize = this.config.batchSize;
     ctx.signal.addEventListener('abort', () => void this.stop(), { once: true });
   }
 

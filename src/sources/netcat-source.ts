@@ -19,7 +19,8 @@
  * closes without a reply). Flume commits one transaction per event; Sluice sends all
  * complete lines of one read as one batch and answers each of them: `OK\n` for all if
  * the batch committed, otherwise `FAILED: …\n` for all (a client that re-sends
- * FAILED lines loses nothing; none of them were committed).
+ * FAILED lines loses nothing; none of them were committed). A batch never exceeds the
+ * channel's transactionCapacity (see netcat-batch-limit.ts).
  *
  * Backpressure: a connection is not read while its batch is being sent, nor while more
  * than 64 KiB of replies wait for the client to read them. Connections are independent.
@@ -33,6 +34,7 @@ import type { Source, SourceContext, SourceFactory } from '../agent/component.js
 import { EventBatch } from '../agent/event-batch.js';
 import { SluiceError, describeError } from '../errors.js';
 import { isAsciiCompatible, nodeEncoding } from '../interceptors/java-charset.js';
+import { BatchLimit } from './netcat-batch-limit.js';
 
 const OK = Buffer.from('OK\n');
 const MAX_PENDING_REPLIES = 64 * 1024;
@@ -81,6 +83,7 @@ export class NetcatSource implements Source {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly tooLong: Buffer;
+  private readonly batchLimit = new BatchLimit();
 
   constructor(ctx: SourceContext) {
     this.ctx = ctx;
@@ -236,22 +239,21 @@ export class NetcatSource implements Source {
 
   private async sendAndReply(socket: Socket, batch: EventBatch): Promise<void> {
     const m = this.ctx.metrics;
-    const n = batch.count;
-    m.increment('EventReceivedCount', n);
-    m.increment('AppendBatchReceivedCount');
-    let reply: Buffer | undefined;
-    try {
-      await this.ctx.output.send(batch);
-      m.increment('EventAcceptedCount', n);
-      m.increment('AppendBatchAcceptedCount');
-      if (this.config.ackEveryEvent) reply = n === 1 ? OK : Buffer.alloc(3 * n, OK);
-    } catch (err) {
-      m.increment('ChannelWriteFail');
-      this.ctx.logger.warn({ err: describeError(err), events: n }, 'Error processing event');
-      const line = `FAILED: ${describeError(err).replace(/\n/g, ' ')}\n`;
-      reply = Buffer.from(line.repeat(n));
-    }
-    if (reply && !socket.destroyed) socket.write(reply);
+    await this.batchLimit.sendAll(this.ctx.output, batch, this.ctx.logger, (n, err) => {
+      m.increment('EventReceivedCount', n);
+      m.increment('AppendBatchReceivedCount');
+      let reply: Buffer | undefined;
+      if (err === undefined) {
+        m.increment('EventAcceptedCount', n);
+        m.increment('AppendBatchAcceptedCount');
+        if (this.config.ackEveryEvent) reply = n === 1 ? OK : Buffer.alloc(3 * n, OK);
+      } else {
+        m.increment('ChannelWriteFail');
+        this.ctx.logger.warn({ err: describeError(err), events: n }, 'Error processing event');
+        reply = Buffer.from(`FAILED: ${describeError(err).replace(/\n/g, ' ')}\n`.repeat(n));
+      }
+      if (reply && !socket.destroyed) socket.write(reply);
+    });
   }
 }
 

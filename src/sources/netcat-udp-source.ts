@@ -9,8 +9,8 @@
  * header name, so Sluice uses `REMOTE_ADDRESS`, Flume's field default).
  *
  * Batching: datagrams that arrive while a send is in flight are coalesced into the next
- * batch (at most 1000 events per batch; beyond 10000 waiting datagrams new ones are
- * dropped). UDP has no backpressure: a batch the channel rejects is dropped, logged and
+ * batch (never more than the channel's transactionCapacity, see netcat-batch-limit.ts;
+ * beyond 10000 waiting datagrams new ones are dropped). UDP has no backpressure: a batch the channel rejects is dropped, logged and
  * counted in ChannelWriteFail (Flume drops and logs too).
  * Counters: EventReceivedCount, EventAcceptedCount, AppendBatchAcceptedCount,
  * ChannelWriteFail, EventReadFail (datagrams dropped because too many were waiting).
@@ -20,8 +20,8 @@ import type { AddressInfo } from 'node:net';
 import type { Source, SourceContext, SourceFactory } from '../agent/component.js';
 import { EventBatch, type FlumeEvent } from '../agent/event-batch.js';
 import { SluiceError, describeError } from '../errors.js';
+import { BatchLimit } from './netcat-batch-limit.js';
 
-const MAX_BATCH = 1000;
 const MAX_WAITING = 10_000;
 
 export class NetcatUdpSource implements Source {
@@ -33,6 +33,7 @@ export class NetcatUdpSource implements Source {
   private socket: Socket | undefined;
   private waiting: FlumeEvent[] = [];
   private sending = false;
+  private readonly batchLimit = new BatchLimit();
 
   constructor(ctx: SourceContext) {
     this.ctx = ctx;
@@ -93,16 +94,16 @@ export class NetcatUdpSource implements Source {
     this.sending = true;
     try {
       while (this.waiting.length > 0) {
-        const events = this.waiting.splice(0, MAX_BATCH);
-        const batch = EventBatch.fromEvents(events);
-        try {
-          await this.ctx.output.send(batch);
-          this.ctx.metrics.increment('EventAcceptedCount', batch.count);
-          this.ctx.metrics.increment('AppendBatchAcceptedCount');
-        } catch (err) {
-          this.ctx.metrics.increment('ChannelWriteFail');
-          this.ctx.logger.error({ err: describeError(err), dropped: batch.count }, 'Error writing to channel, events dropped');
-        }
+        const events = this.waiting.splice(0, this.batchLimit.limit * 4);
+        await this.batchLimit.sendAll(this.ctx.output, EventBatch.fromEvents(events), this.ctx.logger, (n, err) => {
+          if (err === undefined) {
+            this.ctx.metrics.increment('EventAcceptedCount', n);
+            this.ctx.metrics.increment('AppendBatchAcceptedCount');
+          } else {
+            this.ctx.metrics.increment('ChannelWriteFail');
+            this.ctx.logger.error({ err: describeError(err), dropped: n }, 'Error writing to channel, events dropped');
+          }
+        });
       }
     } finally {
       this.sending = false;

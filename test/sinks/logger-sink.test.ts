@@ -35,6 +35,8 @@ describe('logger sink', () => {
     sink.setChannel(ch);
     await sink.start();
     await put(ch, batchOf(['Hello', 'abc'], [{ h: '1' }]));
+    expect(sink.batchSize).toBe(1); // one event per transaction, as Flume's LoggerSink
+    expect(await sink.process()).toBe('READY');
     expect(await sink.process()).toBe('READY');
     expect(await sink.process()).toBe('BACKOFF');
     const msgs = lines.map((l) => l['msg']);

@@ -82,6 +82,7 @@ describe('LineAccumulator', () => {
 describe('exec source', () => {
   it('emits one event per stdout line, in batches of batchSize', async () => {
     const { src, out } = make({ command: 'seq 1 45', batchSize: 20 });
+    expect(src.batchSize).toBe(20);
     await src.start();
     await src.finished();
     expect(out.batches.map((b) => b.count)).toEqual([20, 20, 5]);

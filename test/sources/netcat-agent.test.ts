@@ -96,4 +96,16 @@ describe('netcat in a running agent', () => {
     expect(replies.slice(0, 2)).toEqual(['OK', 'OK']);
     expect(replies[2]).toMatch(/^FAILED: .*Space for commit to queue couldn't be acquired/);
   });
+
+  it('never puts more lines in one transaction than the channel allows', async () => {
+    const { agent, port } = await start([
+      'a1.sources = r1', 'a1.channels = c1',
+      'a1.sources.r1.type = netcat', 'a1.sources.r1.bind = 127.0.0.1', 'a1.sources.r1.port = 0', 'a1.sources.r1.channels = c1',
+      'a1.channels.c1.type = memory', 'a1.channels.c1.capacity = 100', 'a1.channels.c1.transactionCapacity = 3',
+    ]);
+    const lines = Array.from({ length: 10 }, (_, i) => `l${i}\n`).join('');
+    const replies = await talk(port, lines, (r) => r.split('\n').length - 1 >= 10);
+    expect(replies).toBe('OK\n'.repeat(10));
+    expect(agent.current!.channels.get('c1')!.channel.size()).toBe(10);
+  });
 });
