@@ -31,6 +31,7 @@ import {
   advertisedEndpoint, bindHost, formatListener, localHostNames, type BoundListener, type ListenerSpec,
 } from './listeners.js';
 import { Session } from './session.js';
+import { startGroupServices, type GroupServices } from './groups/group-services.js';
 import { topicDefaultsFromBroker } from './storage/log-config.js';
 import { LogManagerImpl } from './storage/log-manager.js';
 import type { AppendResult, LogManager, TopicDescription } from './storage/types.js';
@@ -128,6 +129,8 @@ export class Broker implements EmbeddedBroker {
   private readonly creating = new Map<string, Promise<TopicDescription>>();
   private readonly localNames = localHostNames();
   private stopping: Promise<void> | null = null;
+  /** Group coordinator + idempotent-producer state (groups/group-services.ts). */
+  private groupServices: GroupServices | undefined;
 
   private constructor(private readonly options: BrokerOptions) {
     this.config = options.config;
@@ -161,7 +164,10 @@ export class Broker implements EmbeddedBroker {
     const codec = new Map(SUPPORTED_APIS.map((a) => [a.apiKey, { min: a.minVersion, max: a.maxVersion }]));
     this.table = createDispatchTable(this.options.extraHandlers ?? [], (k) => codec.get(k));
     const logs = this.logManager!;
+    this.groupServices = await startGroupServices(config, logs);
     this.services = {
+      groups: this.groupServices.groups,
+      producers: this.groupServices.producers,
       logs,
       settings: this.settings,
       metrics: this.metrics,
@@ -308,11 +314,13 @@ export class Broker implements EmbeddedBroker {
   private async doStop(): Promise<void> {
     // close() stops accepting; its callback waits for open connections, so end them first.
     const closed = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())));
+    this.groupServices?.groups.close();
     const sessions = [...this.sessions];
     for (const s of sessions) s.close();
     await Promise.all(sessions.map((s) => s.closed));
     await Promise.all(closed);
     await Promise.allSettled([...this.creating.values()]);
+    this.groupServices?.producers.close();
     if (this.ownsLogs && this.logManager) await this.logManager.close();
     log.info('broker stopped');
   }

@@ -18,6 +18,7 @@ import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { produceHandler } from './produce.js';
 import type { ApiHandler } from './types.js';
+import { GROUP_HANDLERS } from './group-handlers.js';
 
 export type { ApiHandler, BrokerServices, BrokerSettings, MessageBody, RequestContext } from './types.js';
 
@@ -33,6 +34,7 @@ export const BUILTIN_HANDLERS: readonly ApiHandler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
+  ...GROUP_HANDLERS,
 ];
 
 export interface DispatchTable {

@@ -30,6 +30,7 @@ import { componentLogger } from '../../logger.js';
 import { ATTR, BATCH } from '../../protocol/record-batch-layout.js';
 import { errorMessage, isUnexpected, kafkaErrorCode } from './error-mapping.js';
 import type { ApiHandler, MessageBody, RequestContext } from './types.js';
+import { appendIdempotent } from '../producer-state/idempotent-append.js';
 
 const log = componentLogger('broker.produce');
 
@@ -139,7 +140,7 @@ async function producePartition(ctx: RequestContext, topic: string, data: Partit
   }
   const records = data.records!;
   try {
-    const r = await log1.append(records, { leaderEpoch: 0 });
+    const r = await appendIdempotent(services.producers, log1, records, checked, { leaderEpoch: 0 });
     let count = 0;
     for (const h of checked) count += h.recordsCount;
     metrics.bytesIn += records.length;

@@ -13,6 +13,8 @@
 import type { LogManager, TopicDescription } from '../storage/types.js';
 import type { BrokerMetrics } from '../broker-metrics.js';
 import type { ListenerSpec } from '../listeners.js';
+import type { GroupCoordinator } from '../groups/group-coordinator.js';
+import type { ProducerStates } from '../producer-state/producer-states.js';
 
 /** Request header fields the handlers may read (mirror of the codec's RequestHeader). */
 export interface HandlerRequestHeader {
@@ -58,6 +60,10 @@ export interface BrokerServices {
   ensureTopic(name: string, allowCreate: boolean): Promise<TopicDescription | undefined>;
   /** Advertised API ranges (from the dispatch table). */
   advertisedApis(): readonly { apiKey: number; minVersion: number; maxVersion: number }[];
+  /** The group coordinator (groups/); absent → group APIs answer COORDINATOR_NOT_AVAILABLE. */
+  readonly groups?: GroupCoordinator;
+  /** Idempotent-producer state (producer-state/); absent → no sequence checks. */
+  readonly producers?: ProducerStates;
 }
 
 export interface RequestContext {
