@@ -46,6 +46,12 @@ export interface AgentOptions {
   readonly broker?: EmbeddedBrokerHandle;
   readonly metrics?: MetricsRegistry;
   readonly runner?: Omit<SinkRunnerOptions, 'channels'>;
+  /**
+   * Hook run after a topology is built and before it starts (at start and on each reload),
+   * e.g. to link the embedded Kafka sink with TAILDIR sources for exactly-once recovery.
+   * A throw makes start() fail / the reload keep the running configuration.
+   */
+  readonly onTopologyBuilt?: (plan: AgentPlan, topology: Topology) => void;
 }
 
 export interface ShutdownReport {
@@ -114,6 +120,7 @@ export class Agent {
       ...(reuse ? { reuse } : {}),
       ...(this.options.runner ? { runner: this.options.runner } : {}),
     });
+    if (!hasErrors(plan.issues)) this.options.onTopologyBuilt?.(plan, topology);
     return { plan, topology };
   }
 
