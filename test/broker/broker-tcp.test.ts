@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker } from '../../src/broker/broker.js';
 import { parseBrokerConfig } from '../../src/broker/config/server-config.js';
-import { batchOf, recordsOf, TestClient } from './broker-test-kit.js';
+import { batchOf, recordsOf, TestClient, waitFor } from './broker-test-kit.js';
 
 type Body = Record<string, any>;
 
@@ -78,6 +78,25 @@ describe('broker over TCP', () => {
         c.end();
       }),
     );
+  });
+
+  it('a client that never reads does not stall the others', async () => {
+    const values = Array.from({ length: 200 }, (_, i) => `${i}-${'s'.repeat(5000)}`);
+    for (let b = 0; b < 10; b++) await broker.appendBatches('slow', 0, batchOf(values.slice(b * 20, b * 20 + 20)));
+    const slow = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => slow.once('connect', () => r()));
+    slow.pause(); // never read: responses pile up in the kernel and the broker's writer
+    const { encodeRequest } = await import('../../src/protocol/codec.js');
+    for (let i = 0; i < 200; i++) slow.write(encodeRequest(1, 11, i + 1, 'slow', fetchBody('slow', 0, 0n, 1 << 20)));
+    const other = await client();
+    for (let k = 0; k < 20; k++) {
+      const r = await other.request<Body>(1, 11, fetchBody('slow', 0, BigInt(k * 10), 1 << 20));
+      expect(recordsOf(r.responses[0].partitions[0].records).length).toBeGreaterThan(0);
+    }
+    const before = broker.metrics.openConnections;
+    slow.destroy();
+    await waitFor(() => broker.metrics.openConnections === before - 1, 10_000, 'slow session to close');
+    other.end();
   });
 
   it('knows its own addresses', () => {
