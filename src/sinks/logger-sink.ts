@@ -59,7 +59,11 @@ export class LoggerSink extends ChannelSink {
     let max = 16;
     if (raw !== undefined && raw !== '') {
       if (/^[+-]?\d+$/.test(raw.trim())) max = Number(raw.trim());
-      else ctx.logger.warn(`Unable to convert ${raw} to integer, using default value(16) for maxByteToDump`);
+      else {
+        const msg = `Unable to convert ${raw} to integer, using default value(16) for maxByteToDump`;
+        if (ctx.configWarning) ctx.configWarning('maxBytesToLog', msg);
+        else ctx.logger.warn(msg);
+      }
     }
     this.maxBytesToLog = max;
   }
