@@ -107,6 +107,18 @@ export class Agent {
     return this.topology;
   }
 
+  /** The running topology as plain data (for logs, the monitor and tools). */
+  describe(): { sources: Record<string, string[]>; channels: string[]; sinks: Record<string, string>; sinkgroups: Record<string, readonly string[]> } {
+    const t = this.topology;
+    if (!t) return { sources: {}, channels: [], sinks: {}, sinkgroups: {} };
+    return {
+      sources: Object.fromEntries(t.sources.map((s) => [s.name, s.processor.selector.channels.map((c) => c.name)])),
+      channels: [...t.channels.keys()],
+      sinks: Object.fromEntries(t.sinkChannel),
+      sinkgroups: Object.fromEntries(t.groups),
+    };
+  }
+
   /** Builds a plan and a topology without starting it; throws CONFIG_INVALID when it must not run. */
   private prepare(reuse: ReadonlyMap<string, RunningChannel> | undefined): LoadedPlan {
     const plan = loadAgentPlan(this.options, this.registry);

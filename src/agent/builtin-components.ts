@@ -84,8 +84,6 @@ export const UNSUPPORTED_FLUME_TYPES: Readonly<Record<'source' | 'channel' | 'si
     'org.apache.flume.interceptor.SearchAndReplaceInterceptor$Builder', 'org.apache.flume.sink.solr.morphline.UUIDInterceptor$Builder',
     'org.apache.flume.sink.solr.morphline.MorphlineInterceptor$Builder',
   ],
-  selector: [
-    'load_balancing', 'org.apache.flume.channel.LoadBalancingChannelSelector',
-  ],
+  selector: [],
   processor: [],
 };

@@ -19,6 +19,7 @@ import {
 } from './builtin-components.js';
 import { replicatingSelectorFactory } from './replicating-selector.js';
 import { multiplexingSelectorFactory } from './multiplexing-selector.js';
+import { loadBalancingSelectorFactory } from './load-balancing-selector.js';
 import { defaultSinkProcessorFactory } from './default-sink-processor.js';
 import { failoverSinkProcessorFactory } from './failover-sink-processor.js';
 import { loadBalancingSinkProcessorFactory } from './load-balancing-sink-processor.js';
@@ -56,7 +57,7 @@ export class ComponentRegistry {
     const r = new ComponentRegistry();
     for (const f of [
       ...SOURCE_FACTORIES, ...CHANNEL_FACTORIES, ...SINK_FACTORIES, ...INTERCEPTOR_FACTORIES,
-      replicatingSelectorFactory, multiplexingSelectorFactory,
+      replicatingSelectorFactory, multiplexingSelectorFactory, loadBalancingSelectorFactory,
       defaultSinkProcessorFactory, failoverSinkProcessorFactory, loadBalancingSinkProcessorFactory,
     ]) {
       r.register(f);

@@ -120,9 +120,13 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
   let monitor: FlumeMetricsServer | undefined;
   try {
     await agent.start();
+    if ((sys['org.apache.flume.log.printconfig'] ?? '').toLowerCase() === 'true') {
+      for (const i of agent.issues) log.info({ code: i.code }, i.message);
+      log.info({ files: opts.confFile, topology: agent.describe() }, 'effective configuration');
+    }
     const mtype = sys['flume.monitoring.type'];
     if (mtype !== undefined) {
-      if (mtype.toLowerCase() !== 'http') {
+      if (mtype.toLowerCase() !== 'http' && mtype !== 'org.apache.flume.instrumentation.http.HTTPMetricsServer') {
         log.warn({ type: mtype }, `flume.monitoring.type=${mtype} is not supported by Sluice (only http); monitoring disabled`);
       } else {
         const port = Number(sys['flume.monitoring.port'] ?? DEFAULT_FLUME_MONITORING_PORT);

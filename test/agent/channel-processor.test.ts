@@ -99,3 +99,14 @@ describe('multiplexing selector', () => {
     expect(() => new MultiplexingSelector({ label: 'a1.sources.r1.selector', logger, channels: [c1], props: p })).toThrow(/f\.conf:7: .*mapping\.x: channel "c9"/);
   });
 });
+
+describe('load_balancing selector', () => {
+  it('round robin sends each batch to one channel in turn', async () => {
+    const { LoadBalancingSelector } = await import('../../src/agent/load-balancing-selector.js');
+    const cs = await Promise.all(['c1', 'c2'].map((n) => channel(n)));
+    const cp = new ChannelProcessor(new LoadBalancingSelector({ label: 's', props: props({}), channels: cs, logger }), [], logger);
+    for (const b of ['a', 'b', 'c', 'd']) await cp.send(events([[b, {}]]));
+    expect(await drain(cs[0]!)).toEqual(['a', 'c']);
+    expect(await drain(cs[1]!)).toEqual(['b', 'd']);
+  });
+});
