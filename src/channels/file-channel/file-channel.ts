@@ -169,8 +169,13 @@ export class FileChannel implements Channel {
     if (o.backupCheckpointDir) await mkdir(o.backupCheckpointDir, { recursive: true });
     for (const d of o.dataDirs) await mkdir(d, { recursive: true });
     const maxId = await this.replay();
-    this.writer = new WalWriter(o.dataDirs, maxId + 1, o.maxFileSize, () => this.deleteDeadFiles());
+    this.writer = new WalWriter(o.dataDirs, maxId + 1, o.maxFileSize, (_closed, newId) => {
+      // Track every file (even one holding only TAKE records) so the prefix deletion sees it.
+      if (!this.live.has(newId)) this.live.set(newId, 0);
+      this.deleteDeadFiles();
+    });
     await this.writer.open();
+    if (!this.live.has(this.writer.currentFileId)) this.live.set(this.writer.currentFileId, 0);
     this.running = true;
     this.counters.set('Open', 1);
     this.counters.set('Closed', 0);
