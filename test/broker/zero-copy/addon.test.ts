@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addonPath, loadNativeAddon, type NativeAddon } from '../../../src/broker/zero-copy/addon.js';
 import { collect, loopbackPair, makeTempDir, patternBytes, waitUntil, type LoopbackPair } from './zero-copy-kit.js';
 
@@ -137,5 +137,29 @@ describe('waitWritable / cancelWait', () => {
 
   it('throws for a descriptor that is not open', () => {
     expect(() => addon().waitWritable(999_999, () => {})).toThrow(/EBADF/);
+  });
+});
+
+describe('loader without the addon', () => {
+  it('returns null, logs one line, and writers use copy mode', async () => {
+    vi.resetModules();
+    process.env['SLUICE_DISABLE_NATIVE'] = '1';
+    try {
+      const lines: string[] = [];
+      const logger = await import('../../../src/logger.js');
+      const { pino } = await import('pino');
+      logger.setRootLogger(pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
+      const fresh = await import('../../../src/broker/zero-copy/addon.js');
+      expect(fresh.loadNativeAddon()).toBeNull();
+      expect(fresh.loadNativeAddon()).toBeNull();
+      expect(lines.filter((l) => l.includes('native sendfile addon not available, using read+write fallback'))).toHaveLength(1);
+      const writers = await import('../../../src/broker/zero-copy/connection-writer.js');
+      pair = await loopbackPair();
+      expect(writers.canSendfile(pair.serverSocket)).toBe(true);
+      expect(writers.createConnectionWriter(pair.serverSocket).mode).toBe('copy');
+    } finally {
+      delete process.env['SLUICE_DISABLE_NATIVE'];
+      vi.resetModules();
+    }
   });
 });
