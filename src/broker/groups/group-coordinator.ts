@@ -366,7 +366,8 @@ export class GroupCoordinator {
       group.initialDelay = true;
       const delay = this.o.initialRebalanceDelayMs;
       const deadline = this.clock.now() + Math.max(group.maxRebalanceTimeoutMs(), delay);
-      group.joinTimer = this.clock.setTimer(() => this.onInitialDelay(group, group.members.size, deadline), delay);
+      const before = group.members.size;
+      group.joinTimer = this.clock.setTimer(() => this.onInitialDelay(group, before, deadline), delay);
     } else {
       group.joinTimer = this.clock.setTimer(() => this.onRebalanceTimeout(group), group.maxRebalanceTimeoutMs());
     }
@@ -379,7 +380,8 @@ export class GroupCoordinator {
     const delay = this.o.initialRebalanceDelayMs;
     const remaining = deadline - this.clock.now();
     if (delay > 0 && group.members.size > membersBefore && remaining > 0) {
-      group.joinTimer = this.clock.setTimer(() => this.onInitialDelay(group, group.members.size, deadline), Math.min(delay, remaining));
+      const now = group.members.size;
+      group.joinTimer = this.clock.setTimer(() => this.onInitialDelay(group, now, deadline), Math.min(delay, remaining));
       return;
     }
     group.initialDelay = false;
@@ -610,6 +612,7 @@ export class GroupCoordinator {
       case 'Stable':
       case 'CompletingRebalance':
         this.prepareRebalance(group, reason);
+        this.maybeCompleteJoin(group);
         break;
       case 'PreparingRebalance':
         this.maybeCompleteJoin(group);
