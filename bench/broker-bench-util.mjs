@@ -1,5 +1,5 @@
-// Shared helpers for the broker benchmarks (not a benchmark itself): start `sluice broker`
-// as a child process on 127.0.0.1:0 and learn its real port from its "listening on" log
+// Shared helpers for the broker benchmarks (not a benchmark itself): start the broker
+// (what `sluice broker` runs) as a child process on 127.0.0.1:0 and learn its real port from its "listening on" log
 // line; a minimal pipelined protocol connection; percentiles.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,9 +12,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function startBrokerChild(overrides = []) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
-  const args = [join(root, 'dist/cli/main.js'), 'broker',
-    '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${join(dir, 'logs')}`,
-    ...overrides.flatMap((o) => ['--override', o])];
+  // The broker alone (dist/cli/broker.js's runBroker), without the rest of the CLI.
+  const script = `import { runBroker } from ${JSON.stringify(join(root, 'dist/cli/broker.js'))};
+await runBroker(undefined, { override: JSON.parse(process.argv[1]) });`;
+  const args = ['--input-type=module', '-e', script,
+    JSON.stringify(['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${join(dir, 'logs')}`, ...overrides])];
   const child = spawn(process.execPath, [...(process.env.SLUICE_BENCH_BROKER_NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'info' } });
   const port = await new Promise((resolve, reject) => {
     let buf = '';
