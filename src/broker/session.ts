@@ -67,6 +67,8 @@ export class Session {
   private readonly abort = new AbortController();
   /** Looked up per session so a logger swapped at run time (tests, CLI) is honoured. */
   private readonly log = componentLogger('broker.session');
+  /** Settles when the last queued response has been handed to the kernel (or failed). */
+  private lastWrite: Promise<void> = Promise.resolve();
   private resolveClosed!: () => void;
   /** Resolves once the session has fully closed. */
   readonly closed: Promise<void> = new Promise((r) => (this.resolveClosed = r));
@@ -104,11 +106,6 @@ export class Session {
     this.opts.onClose?.(this);
   }
 
-  /** Ends the session gracefully: stop reading, finish nothing further, close. */
-  shutdown(): void {
-    this.close();
-  }
-
   // ------------------------------------------------------------------ input
 
   private onData(chunk: Buffer): void {
@@ -131,7 +128,12 @@ export class Session {
       this.badInput(`connection ended in the middle of a request (${this.buffered} bytes of an incomplete frame)`);
       return;
     }
-    if (!this.busy && this.frames.length === 0) this.close();
+    if (!this.busy && this.frames.length === 0) this.closeAfterWrites();
+  }
+
+  /** The peer finished sending: close once every queued response has gone out. */
+  private closeAfterWrites(): void {
+    void this.lastWrite.then(() => this.close());
   }
 
   private peekInt32(): number {
@@ -208,7 +210,7 @@ export class Session {
     } finally {
       this.busy = false;
     }
-    if (this.ended && !this.closedFlag) this.close();
+    if (this.ended && !this.closedFlag) this.closeAfterWrites();
   }
 
   private async process(frame: Buffer): Promise<void> {
@@ -300,6 +302,7 @@ export class Session {
         this.close();
       },
     );
+    this.lastWrite = done;
     if (writer.pendingBytes > this.opts.services.settings.queuedMaxRequestBytes) await done;
   }
 

@@ -266,3 +266,20 @@ describe('Produce acks=0 errors', () => {
     expect(r.errorCode).toBe(0);
   });
 });
+
+describe('half-close', () => {
+  it('answers every request sent before the client ended its side', async () => {
+    const c = tb.connect();
+    const answers = [
+      c.request<Body>(18, 2, {}),
+      c.request<Body>(3, 1, { topics: [{ name: 'half' }] }),
+      c.request<Body>(18, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }),
+    ];
+    c.end();
+    const [a, m, b] = await Promise.all(answers);
+    expect(a!.errorCode).toBe(0);
+    expect(m!.topics[0].name).toBe('half');
+    expect(b!.errorCode).toBe(0);
+    await c.closedPromise;
+  });
+});
