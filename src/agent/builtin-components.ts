@@ -24,10 +24,11 @@ import { seqSourceFactory } from '../sources/seq-source.js';
 import { loggerSinkFactory } from '../sinks/logger-sink.js';
 import { nullSinkFactory } from '../sinks/null-sink.js';
 import { fileRollSinkFactory } from '../sinks/file-roll-sink.js';
+import { kafkaSinkFactory } from '../sinks/kafka/kafka-sink.js';
 
 export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory, fileChannelFactory];
-export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory];
+export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory, kafkaSinkFactory];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
   timestampInterceptorFactory,
   hostInterceptorFactory,

@@ -14,16 +14,25 @@
  * - Exit 2: invalid configuration, nothing can run, or --strict saw a warning (the message
  *   lists each problem with file:line). A wrong -n keeps the process up, idle, with
  *   Flume's warning (exit 2 under --strict).
- * - `--broker`: HOOK for the embedded broker (src/broker/broker.ts), loaded with a guarded
- *   dynamic import so the agent runs without it; the lead wires the rest (monitor, etc.).
+ * - `--broker`: starts the embedded broker (src/broker/broker.ts, guarded dynamic import) before
+ *   the agent; the Kafka sink appends to it in-process; TAILDIR files named by the config are
+ *   created when missing and exactly-once recovery is linked (start-hints.ts,
+ *   agent/embedded-broker.ts); the web monitor starts when src/monitor provides it (guarded
+ *   hook); then the start hints are printed to stdout.
  */
+import { homedir } from 'node:os';
 import type { Command } from 'commander';
-import { Agent } from '../agent/agent.js';
+import { Agent, loadAgentPlan } from '../agent/agent.js';
+import { ComponentRegistry } from '../agent/registry.js';
 import type { EmbeddedBrokerHandle } from '../agent/component.js';
 import { startFlumeMetricsServer, DEFAULT_FLUME_MONITORING_PORT, type FlumeMetricsServer } from '../monitor/flume-metrics-server.js';
 import { componentLogger, parseLogLevel, setLogLevel } from '../logger.js';
 import { SluiceError, describeError } from '../errors.js';
 import { UsageError } from './exit.js';
+import { linkExactlyOnce } from '../agent/embedded-broker.js';
+import type { Topology } from '../agent/topology.js';
+import type { AgentPlan } from '../config/flume-validate.js';
+import { createTailTargets, formatStartHints, kafkaSinkTopics } from './start-hints.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -53,6 +62,10 @@ export function parseSystemProperties(defs: readonly string[]): Record<string, s
 
 interface RunningBroker {
   readonly handle: EmbeddedBrokerHandle;
+  /** host:port of the first bound listener (for the start hints). */
+  readonly bootstrap: string;
+  /** `sluice.monitor.listener`, when set. */
+  readonly monitorListener: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -68,14 +81,43 @@ async function startEmbeddedBroker(file: string, overrides: readonly string[]): 
   }
   const config = configMod.loadBrokerConfig(file, [...overrides]);
   const broker = await brokerMod.Broker.start({ config });
-  return { handle: broker, stop: () => broker.stop() };
+  const l = broker.boundListeners()[0];
+  return {
+    handle: broker,
+    bootstrap: l ? `${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}` : '127.0.0.1:9092',
+    monitorListener: config.raw.get('sluice.monitor.listener')?.value.trim(),
+    stop: () => broker.stop(),
+  };
+}
+
+/**
+ * HOOK: starts the web monitor (`sluice.monitor.listener`) when src/monitor/monitor-server.js
+ * exports `startMonitor({ listener, broker, agent })`; absent or failing, the agent runs without it.
+ */
+async function startWebMonitor(broker: RunningBroker, agent: Agent): Promise<{ close(): Promise<void> } | undefined> {
+  if (!broker.monitorListener) return undefined;
+  const spec = '../monitor/monitor-server.js';
+  let mod: { startMonitor?: (o: { listener: string; broker: EmbeddedBrokerHandle; agent: Agent }) => Promise<{ close(): Promise<void> }> };
+  try {
+    mod = (await import(spec)) as typeof mod;
+  } catch {
+    return undefined;
+  }
+  if (typeof mod.startMonitor !== 'function') return undefined;
+  try {
+    return await mod.startMonitor({ listener: broker.monitorListener, broker: broker.handle, agent });
+  } catch (err) {
+    componentLogger('cli.agent').warn({ err: describeError(err), listener: broker.monitorListener }, 'web monitor did not start; the agent runs without it');
+    return undefined;
+  }
 }
 
 export async function runAgent(opts: AgentCommandOptions): Promise<void> {
   const log = componentLogger('cli.agent');
   if (!opts.name) throw new UsageError('agent: -n/--name NAME is required');
   if (opts.confFile.length === 0) throw new UsageError('agent: -f/--conf-file FILE is required');
-  const sys = parseSystemProperties(opts.D);
+  // Java's user.dir/user.home are always set, so ${sys:user.dir} works as in Flume (conf/flume-kafka.conf uses it).
+  const sys: Record<string, string> = { 'user.dir': process.cwd(), 'user.home': homedir(), ...parseSystemProperties(opts.D) };
   const rootLogger = sys['flume.root.logger'];
   if (rootLogger !== undefined) {
     const level = parseLogLevel(rootLogger.split(',')[0] ?? '');
@@ -107,6 +149,15 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
   let broker: RunningBroker | undefined;
   if (opts.broker) broker = await startEmbeddedBroker(opts.broker, opts.override);
 
+  // Embedded broker (npm start): make the TAILDIR files the config names before the sources are built.
+  let tailed: string[] = [];
+  if (broker) {
+    try {
+      tailed = createTailTargets(loadAgentPlan({ agentName: opts.name, configFiles: opts.confFile, sys }, ComponentRegistry.builtin()));
+    } catch (err) {
+      log.debug({ err: describeError(err) }, 'tail targets not prepared; the agent reports the configuration problem');
+    }
+  }
   const agent = new Agent({
     agentName: opts.name,
     configFiles: opts.confFile,
@@ -116,7 +167,13 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
     pollIntervalMs,
     shutdownTimeoutMs,
     ...(broker ? { broker: broker.handle } : {}),
+    // Embedded broker: create the default scenario's tailed files, link exactly-once recovery.
+    ...(broker ? { onTopologyBuilt: (plan: AgentPlan, topology: Topology) => {
+      topics = kafkaSinkTopics(plan).map((k) => k.topic);
+      linkExactlyOnce(plan, topology);
+    } } : {}),
   });
+  let topics: string[] = [];
   let monitor: FlumeMetricsServer | undefined;
   try {
     await agent.start();
@@ -139,6 +196,11 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
     await broker?.stop().catch(() => undefined);
     throw err;
   }
+  let webMonitor: { close(): Promise<void> } | undefined;
+  if (broker) {
+    webMonitor = await startWebMonitor(broker, agent);
+    process.stdout.write(formatStartHints({ files: tailed, bootstrap: broker.bootstrap, topics, ...(broker.monitorListener && webMonitor ? { monitorUrl: broker.monitorListener } : {}) }) + '\n');
+  }
   // Stay up (also when idle) until a stop signal; SIGHUP reloads.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const onHup = (): void => {
@@ -151,6 +213,7 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
   process.off('SIGHUP', onHup);
   const report = await agent.shutdown();
   await monitor?.close();
+  await webMonitor?.close().catch(() => undefined);
   await broker?.stop();
   clearInterval(keepAlive);
   log.info({ left: report.left, drained: report.drained }, 'agent exited');
