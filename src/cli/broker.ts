@@ -9,6 +9,7 @@ import { Broker } from '../broker/broker.js';
 import { loadBrokerConfig } from '../broker/config/server-config.js';
 import { formatListener } from '../broker/listeners.js';
 import { componentLogger } from '../logger.js';
+import { startEmbeddedMonitor } from '../monitor/embedded-monitor.js';
 
 const log = componentLogger('cli.broker');
 
@@ -26,6 +27,11 @@ export async function runBroker(file: string | undefined, opts: BrokerCommandOpt
   const broker = await Broker.start({ config });
   const where = broker.boundListeners().map((b) => formatListener({ name: b.spec.name, host: b.host, port: b.port }));
   log.info({ listeners: where, logDirs: config.logDirs }, `sluice broker ${config.nodeId} started on ${where.join(', ')}`);
+  // HOOK (monitor): the web monitor on sluice.monitor.listener; stopped before the broker.
+  const monitor = await startEmbeddedMonitor({ broker, config }).catch(async (err: unknown) => {
+    await broker.stop();
+    throw err;
+  });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       process.off('SIGTERM', onSignal);
@@ -36,6 +42,7 @@ export async function runBroker(file: string | undefined, opts: BrokerCommandOpt
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  await monitor?.close();
   await broker.stop();
 }
 

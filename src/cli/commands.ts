@@ -10,11 +10,12 @@ import { register as consoleProducer } from './console-producer.js';
 import { register as consumerGroups } from './consumer-groups.js';
 import { register as dumpLog } from './dump-log.js';
 import { register as getOffsets } from './get-offsets.js';
+import { register as monitor } from './monitor.js';
 import { register as topics } from './topics.js';
 
 type Register = (program: Command) => void;
 
-const registrars: Register[] = [agent, broker, consoleConsumer, consoleProducer, consumerGroups, dumpLog, getOffsets, topics];
+const registrars: Register[] = [agent, broker, consoleConsumer, consoleProducer, consumerGroups, dumpLog, getOffsets, monitor, topics];
 
 export function registerAll(program: Command): void {
   for (const r of registrars) r(program);
