@@ -135,3 +135,27 @@ describe('stop', () => {
     await rm(d, { recursive: true, force: true });
   });
 });
+
+describe('several listeners', () => {
+  it('binds each one and advertises the endpoint of the listener a client used', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'sluice-multi-'));
+    const config = parseBrokerConfig(['listeners=PLAINTEXT://127.0.0.1:0,INTERNAL://127.0.0.1:0', `log.dirs=${join(d, 'logs')}`].join('\n'), 'multi.properties');
+    const b = await Broker.start({ config });
+    try {
+      const bound = b.boundListeners();
+      expect(bound.map((x) => x.spec.name)).toEqual(['PLAINTEXT', 'INTERNAL']);
+      expect(bound[0]!.port).not.toBe(bound[1]!.port);
+      for (const l of bound) {
+        const s = connect(l.port, '127.0.0.1');
+        await new Promise<void>((r) => s.once('connect', () => r()));
+        const c = new TestClient(s);
+        const md = await c.request<Body>(3, 9, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+        expect(md.brokers).toEqual([expect.objectContaining({ nodeId: 0, host: '127.0.0.1', port: l.port })]);
+        c.end();
+      }
+    } finally {
+      await b.stop();
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});
