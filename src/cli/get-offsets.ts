@@ -3,6 +3,7 @@
  * — kafka-get-offsets.sh: one `topic:partition:offset` line per partition, in partition order.
  * A timestamp after every record gets offset -1 from ListOffsets; like Kafka's tool, that
  * partition's line is omitted.
+ * --json: one JSON array of {topic, partition, offset} instead (omitted partitions stay omitted).
  * Output via an injectable line writer.
  */
 import type { Command } from 'commander';
@@ -15,6 +16,7 @@ export interface GetOffsetsOptions {
   readonly topic: string;
   readonly time?: string;
   readonly partitions?: string;
+  readonly json?: boolean;
 }
 
 export function parseTime(value: string | undefined): OffsetSpec {
@@ -40,7 +42,9 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: ToolIo): Promis
   const client = new KafkaClient({ bootstrapServers: opts.bootstrapServer, clientId: 'sluice-get-offsets' });
   try {
     const offsets = await client.listOffsets(opts.topic, spec, partitions);
-    for (const o of offsets) if (o.offset >= 0) io.out(`${o.topic}:${o.partition}:${o.offset}`);
+    const found = offsets.filter((o) => o.offset >= 0);
+    if (opts.json) io.out(JSON.stringify(found.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }))));
+    else for (const o of found) io.out(`${o.topic}:${o.partition}:${o.offset}`);
   } finally {
     client.close();
   }
@@ -54,6 +58,7 @@ export function register(program: Command): void {
     .requiredOption('--topic <name>', 'the topic')
     .option('--time <spec>', 'earliest | latest | max-timestamp | timestamp in ms', 'latest')
     .option('--partitions <list>', 'comma-separated partition ids (default: all)')
+    .option('--json', 'one JSON array instead of topic:partition:offset lines')
     .action(async (opts: GetOffsetsOptions) => {
       await runGetOffsets(opts, consoleIo);
     });

@@ -8,7 +8,13 @@
  *   --create    "Created topic T."
  *   --describe  "Topic: T\tTopicId: <base64url>\tPartitionCount: N\tReplicationFactor: R\tConfigs: k=v,…"
  *               then per partition "\tTopic: T\tPartition: P\tLeader: L\tReplicas: a,b\tIsr: a,b"
- *   --alter     raises the partition count (--partitions N)
+ *               (--json: one JSON array of {name, topicId, partitionCount, replicationFactor,
+ *               configs: {k: v}, partitions: [{partition, leader, replicas, isr}]})
+ *   --alter     --partitions N raises the partition count (CreatePartitions);
+ *               --add-config k=v[,k=v] / --delete-config k[,k] change topic configs
+ *               (IncrementalAlterConfigs SET/DELETE, AlterConfigs where the broker lacks it),
+ *               then "Completed updating config for topic T." as kafka-configs.sh prints.
+ *               A value holding commas is bracketed, as in kafka-configs.sh: k=[a,b].
  *   --delete    nothing on success
  * Errors name the topic and the Kafka error; exit 1. Missing or conflicting actions: exit 2.
  * Output goes through an injectable line writer (tests call `runTopics` directly).
@@ -39,6 +45,35 @@ export interface TopicsOptions {
   readonly replicationFactor?: number;
   readonly config?: readonly string[];
   readonly ifNotExists?: boolean;
+  readonly addConfig?: readonly string[];
+  readonly deleteConfig?: readonly string[];
+  readonly json?: boolean;
+}
+
+/** Splits kafka-configs.sh's `k=v,k2=[a,b]` list at top-level commas; brackets are removed. */
+export function parseConfigList(items: readonly string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    let depth = 0;
+    let start = 0;
+    const parts: string[] = [];
+    for (let i = 0; i <= item.length; i++) {
+      const ch = item[i];
+      if (ch === '[') depth++;
+      else if (ch === ']') depth = Math.max(0, depth - 1);
+      else if ((ch === ',' && depth === 0) || i === item.length) {
+        if (i > start) parts.push(item.slice(start, i));
+        start = i + 1;
+      }
+    }
+    for (const part of parts) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new UsageError(`${what} '${part}' is not key=value`);
+      const raw = part.slice(eq + 1);
+      out[part.slice(0, eq).trim()] = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+    }
+  }
+  return out;
 }
 
 /** Parses repeated `k=v` options into a record; `what` names the flag in errors. */
@@ -81,10 +116,21 @@ export async function runTopics(opts: TopicsOptions, io: ToolIo): Promise<void> 
       }
       io.out(`Created topic ${opts.topic!}.`);
     } else if (opts.describe) {
-      await describeTopics(client, opts.topic, io);
+      await describeTopics(client, opts.topic, io, Boolean(opts.json));
     } else if (opts.alter) {
-      if (opts.partitions === undefined) throw new UsageError('--alter requires --partitions N');
-      await client.createPartitions(opts.topic!, opts.partitions);
+      const add = parseConfigList(opts.addConfig, '--add-config');
+      const del = (opts.deleteConfig ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+      if (opts.partitions === undefined && Object.keys(add).length === 0 && del.length === 0) {
+        throw new UsageError('--alter requires --partitions N, --add-config k=v or --delete-config k');
+      }
+      for (const k of del) if (k in add) throw new UsageError(`--alter: '${k}' is both added and deleted`);
+      if (opts.partitions !== undefined) await client.createPartitions(opts.topic!, opts.partitions);
+      if (Object.keys(add).length > 0 || del.length > 0) {
+        const changes: Record<string, string | null> = { ...add };
+        for (const k of del) changes[k] = null;
+        await client.alterConfigs(2, opts.topic!, changes);
+        io.out(`Completed updating config for topic ${opts.topic!}.`);
+      }
     } else if (opts.delete) {
       await client.deleteTopics([opts.topic!]);
     }
@@ -93,26 +139,39 @@ export async function runTopics(opts: TopicsOptions, io: ToolIo): Promise<void> 
   }
 }
 
-async function describeTopics(client: KafkaClient, topic: string | undefined, io: ToolIo): Promise<void> {
+async function describeTopics(client: KafkaClient, topic: string | undefined, io: ToolIo, json: boolean): Promise<void> {
   const md = await client.metadata(topic ? [topic] : null);
   const topics = md.topics.filter((t) => !topic || t.name === topic).sort((a, b) => a.name.localeCompare(b.name));
+  const described: unknown[] = [];
   for (const t of topics) {
     if (t.errorCode !== 0) {
       await client.partitionsOf(t.name); // throws the Kafka error naming the topic
     }
-    let configs: string;
+    // Like kafka-topics.sh: only the topic's own overrides; a broker without DescribeConfigs
+    // (or refusing it) leaves the Configs column empty rather than failing the describe.
+    let overrides: [string, string][] = [];
     try {
       const entries = await client.describeConfigs(2, t.name);
-      configs = entries.filter((c) => !c.isDefault && c.value !== null && !c.isSensitive).map((c) => `${c.name}=${c.value}`).join(',');
+      overrides = entries.filter((c) => !c.isDefault && c.value !== null && !c.isSensitive).map((c) => [c.name, c.value!]);
     } catch {
-      configs = '';
+      overrides = [];
     }
+    const configs = overrides.map(([k, v]) => `${k}=${v}`).join(',');
     const rf = t.partitions[0]?.replicas.length ?? 0;
+    if (json) {
+      described.push({
+        name: t.name, topicId: t.topicId.toString('base64url'), partitionCount: t.partitions.length, replicationFactor: rf,
+        configs: Object.fromEntries(overrides),
+        partitions: t.partitions.map((p) => ({ partition: p.partition, leader: p.leader < 0 ? null : p.leader, replicas: p.replicas, isr: p.isr })),
+      });
+      continue;
+    }
     io.out(`Topic: ${t.name}\tTopicId: ${t.topicId.toString('base64url')}\tPartitionCount: ${t.partitions.length}\tReplicationFactor: ${rf}\tConfigs: ${configs}`);
     for (const p of t.partitions) {
       io.out(`\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}`);
     }
   }
+  if (json) io.out(JSON.stringify(described));
 }
 
 export function register(program: Command): void {
@@ -123,13 +182,16 @@ export function register(program: Command): void {
     .option('--list', 'list all topics')
     .option('--create', 'create a topic')
     .option('--describe', 'describe topics (all, or --topic)')
-    .option('--alter', 'raise the partition count of --topic to --partitions')
+    .option('--alter', 'change --topic: --partitions N, --add-config, --delete-config')
     .option('--delete', 'delete a topic')
     .option('--topic <name>', 'the topic')
     .option('--partitions <n>', 'number of partitions', (v) => parseIntOption(v, '--partitions'))
     .option('--replication-factor <n>', 'replication factor', (v) => parseIntOption(v, '--replication-factor'))
     .option('--config <k=v>', 'topic config override (repeatable)', collect)
     .option('--if-not-exists', 'with --create: succeed if the topic exists')
+    .option('--add-config <k=v,…>', 'with --alter: set topic configs (repeatable; k=[a,b] for a list value)', collect)
+    .option('--delete-config <k,…>', 'with --alter: remove topic config overrides (repeatable)', collect)
+    .option('--json', 'with --describe: one JSON array instead of text')
     .action(async (opts: TopicsOptions) => {
       await runTopics(opts, consoleIo);
     });
