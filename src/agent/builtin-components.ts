@@ -21,12 +21,13 @@ import { execSourceFactory } from '../sources/exec-source.js';
 import { netcatSourceFactory } from '../sources/netcat-source.js';
 import { netcatUdpSourceFactory } from '../sources/netcat-udp-source.js';
 import { seqSourceFactory } from '../sources/seq-source.js';
+import { httpSourceFactory } from '../sources/http/http-source.js';
 import { loggerSinkFactory } from '../sinks/logger-sink.js';
 import { nullSinkFactory } from '../sinks/null-sink.js';
 import { fileRollSinkFactory } from '../sinks/file-roll-sink.js';
 import { kafkaSinkFactory } from '../sinks/kafka/kafka-sink.js';
 
-export const SOURCE_FACTORIES: SourceFactory[] = [taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
+export const SOURCE_FACTORIES: SourceFactory[] = [httpSourceFactory, taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory, fileChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory, kafkaSinkFactory];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
