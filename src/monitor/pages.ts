@@ -22,8 +22,9 @@ export interface PageContext {
 
 const num = (v: string): string => `<span class="num">${v}</span>`;
 
+/** Key of a live value: a JSON array of its parts (unambiguous for any group or topic name). */
 export function liveKey(...parts: (string | number)[]): string {
-  return parts.map(String).join('\u001f');
+  return JSON.stringify(parts.map(String));
 }
 
 function liveSpan(key: string, text: string): string {
