@@ -254,6 +254,21 @@ describe('ListOffsets', () => {
     expect(Number(max.timestamp)).toBe(t0 + 2000);
     expect(Number(max.offset)).toBeGreaterThanOrEqual(4);
   });
+
+  it('finds the record inside a compressed batch by its own timestamp', async () => {
+    const c = tb.connect();
+    const t0 = 1_700_000_100_000;
+    const batch = encodeRecordBatch(
+      [0, 1, 2, 3].map((i) => ({ key: null, value: Buffer.from(`z${i}`), timestamp: t0 + i * 1000 })),
+      { compression: 1, baseTimestamp: t0 },
+    );
+    await c.request<Body>(0, 7, produceBody('lz', [{ index: 0, records: batchOf(['first'], { timestamp: t0 - 10_000 }) }]));
+    await c.request<Body>(0, 7, produceBody('lz', [{ index: 0, records: batch }]));
+    const r = await c.request<Body>(2, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'lz', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: BigInt(t0 + 1500) }] }] });
+    const p = r.topics[0].partitions[0];
+    expect(Number(p.offset)).toBe(1 + 2); // base offset 1, the record with t0+2000 is the third
+    expect(Number(p.timestamp)).toBe(t0 + 2000);
+  });
 });
 
 describe('Produce acks=0 errors', () => {

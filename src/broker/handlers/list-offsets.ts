@@ -9,9 +9,12 @@
  * Timestamp semantics (kafka.md §3b): -2 earliest = logStartOffset; -1 latest = HW
  * (= LSO, no transactions); -3 max timestamp (KIP-734, v7) = the batch holding the
  * largest timestamp (see maxTimestampOffset); t ≥ 0 = first offset whose batch
- * maxTimestamp ≥ t (storage reads the time index; compressed batches carry their
- * maxTimestamp in the header, so they are found without decompression), else -1/-1.
+ * maxTimestamp ≥ t, then the first record in it with timestamp ≥ t (storage walks
+ * uncompressed batches; compressed ones are decompressed here), else -1/-1.
  */
+import { readSync } from 'node:fs';
+import { decodeRecordBatch } from '../../protocol/record-batch.js';
+import { ATTR, BATCH } from '../../protocol/record-batch-layout.js';
 import type { PartitionLog } from '../storage/types.js';
 import { kafkaErrorCode } from './error-mapping.js';
 import type { ApiHandler, MessageBody, RequestContext } from './types.js';
@@ -61,7 +64,7 @@ export const listOffsetsHandler: ApiHandler = {
             const found = maxTimestampOffset(lg);
             partitions.push(answer(p.partitionIndex, 0, found ? found.timestamp : -1, found ? found.offset : -1));
           } else {
-            const found = lg.offsetForTimestamp(ts);
+            const found = refineInCompressedBatch(lg, lg.offsetForTimestamp(ts), ts);
             partitions.push(answer(p.partitionIndex, 0, found ? found.timestamp : -1, found ? found.offset : -1));
           }
         } catch (err) {
@@ -73,6 +76,45 @@ export const listOffsetsHandler: ApiHandler = {
     return { throttleTimeMs: 0, topics };
   },
 };
+
+/**
+ * Kafka answers a timestamp query with the first RECORD whose timestamp ≥ the target
+ * (LogSegment.findOffsetByTimestamp walks the records of the batch). Storage resolves
+ * uncompressed batches to the record but a compressed one only to its base offset; this
+ * reads that one batch (≤ max.message.bytes), decompresses it, and finds the record.
+ */
+function refineInCompressedBatch(
+  lg: PartitionLog,
+  found: { offset: number; timestamp: number } | null,
+  target: number,
+): { offset: number; timestamp: number } | null {
+  if (!found) return null;
+  let res;
+  try {
+    res = lg.read(found.offset, 1, true);
+  } catch {
+    return found;
+  }
+  const slice = res.slice;
+  if (!slice) return found;
+  try {
+    const head = Buffer.allocUnsafe(BATCH.HEADER_SIZE);
+    if (slice.length < BATCH.HEADER_SIZE || readSync(slice.file.fd, head, 0, BATCH.HEADER_SIZE, slice.position) < BATCH.HEADER_SIZE) return found;
+    if ((head.readInt16BE(BATCH.ATTRIBUTES) & ATTR.COMPRESSION_MASK) === 0) return found;
+    const size = head.readInt32BE(BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
+    if (size > slice.length) return found;
+    const batch = Buffer.allocUnsafe(size);
+    if (readSync(slice.file.fd, batch, 0, size, slice.position) < size) return found;
+    for (const r of decodeRecordBatch(batch).records) {
+      if (r.offset >= found.offset && r.timestamp >= target) return { offset: r.offset, timestamp: r.timestamp };
+    }
+    return found;
+  } catch {
+    return found; // an undecodable batch: keep storage's batch-level answer
+  } finally {
+    slice.file.release();
+  }
+}
 
 /**
  * Offset and timestamp of the batch with the largest timestamp (KIP-734). Uses the log's
