@@ -134,5 +134,5 @@ function maxTimestampOffset(lg: PartitionLog): { offset: number; timestamp: numb
     if (lg.offsetForTimestamp(mid) !== null) lo = mid;
     else hi = mid;
   }
-  return lg.offsetForTimestamp(lo);
+  return refineInCompressedBatch(lg, lg.offsetForTimestamp(lo), lo);
 }
