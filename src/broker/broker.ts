@@ -183,9 +183,11 @@ export class Broker implements EmbeddedBroker {
   private bind(spec: ListenerSpec): Promise<void> {
     return new Promise((resolve, reject) => {
       const server = createServer({ noDelay: true }, (socket) => this.onSocket(socket, spec));
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new SluiceError('BROKER_LISTEN_FAILED', `cannot listen on ${formatListener(spec)}: ${err.code ?? err.message}`, { cause: err, details: { listener: formatListener(spec) } })),
+      );
       server.listen({ port: spec.port, host: bindHost(spec) }, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
         server.on('error', (err) => log.error({ err, listener: formatListener(spec) }, 'listener error'));
         const addr = server.address();
         const port = typeof addr === 'object' && addr ? addr.port : spec.port;
@@ -231,6 +233,11 @@ export class Broker implements EmbeddedBroker {
   get logs(): LogManager {
     if (!this.logManager) throw new SluiceError('BROKER_NOT_STARTED', 'broker has no log manager yet');
     return this.logManager;
+  }
+
+  /** HOOK (monitor): the group coordinator, read-only for the web monitor (list/describe/fetchOffsets). */
+  get groups(): GroupServices['groups'] | undefined {
+    return this.groupServices?.groups;
   }
 
   /** Listeners with their real ports (after binding port 0). */

@@ -99,6 +99,13 @@ describe('broker over TCP', () => {
     other.end();
   });
 
+  it('names the listener when it cannot bind', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'sluice-busy-'));
+    const config = parseBrokerConfig([`listeners=PLAINTEXT://127.0.0.1:${port}`, `log.dirs=${join(d, 'logs')}`].join('\n'), 'busy.properties');
+    await expect(Broker.start({ config })).rejects.toMatchObject({ code: 'BROKER_LISTEN_FAILED', message: expect.stringContaining(`PLAINTEXT://127.0.0.1:${port}: EADDRINUSE`) });
+    await rm(d, { recursive: true, force: true });
+  });
+
   it('knows its own addresses', () => {
     expect(broker.isLocalAddress('127.0.0.1', port)).toBe(true);
     expect(broker.isLocalAddress('localhost', port)).toBe(true);
