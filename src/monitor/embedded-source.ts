@@ -66,6 +66,12 @@ export interface EmbeddedSourceOptions {
   readonly readiness?: () => string[];
 }
 
+/** The cluster id the storage layer read from meta.properties, when it exposes one. */
+function clusterIdOf(logs: LogManager): string | null {
+  const id = (logs as { clusterId?: unknown }).clusterId;
+  return typeof id === 'string' ? id : null;
+}
+
 async function dirSize(path: string): Promise<number> {
   let total = 0;
   let entries;
@@ -126,7 +132,7 @@ export class EmbeddedDataSource implements MonitorDataSource {
     const first = listeners[0];
     return {
       mode: 'embedded',
-      clusterId: this.opts.clusterId ?? null,
+      clusterId: this.opts.clusterId ?? clusterIdOf(logs),
       brokers: first ? [{ nodeId: this.opts.nodeId ?? 0, host: first.host, port: first.port }] : [],
       listeners,
       bootstrap: null,

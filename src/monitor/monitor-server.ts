@@ -194,7 +194,7 @@ export async function startMonitorServer(opts: MonitorServerOptions): Promise<Mo
 
   const livePayload = async (q: URLSearchParams, s: Sample | undefined): Promise<unknown> => {
     const page = q.get('page');
-    const values: Record<string, string> = { ...rateTexts(s?.rates), [liveKey('uptime')]: fmtDuration(Date.now() - startedAt) };
+    const values: Record<string, string> = { ...rateTexts(s?.rates), [liveKey('uptime')]: fmtDuration(process.uptime() * 1000) };
     let svg: string | undefined;
     if (page === 'groups' && s) Object.assign(values, groupsLive(s.groups));
     else if (page === 'agent') {

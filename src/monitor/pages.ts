@@ -50,7 +50,7 @@ export function overviewPage(ctx: PageContext, o: OverviewView, rates: Rates | u
   const uptimeKey = liveKey('uptime');
   const cards = [
     card('Mode', esc(o.mode === 'embedded' ? 'embedded broker' : `remote cluster ${o.bootstrap ?? ''}`)),
-    card('Monitor uptime', liveSpan(uptimeKey, fmtDuration(ctx.now - ctx.startedAt))),
+    card('Process uptime', liveSpan(uptimeKey, fmtDuration(process.uptime() * 1000))),
     card('Topics', `<span id="topic-count">${esc(fmtNum(o.topicCount))}</span>`),
     card('Partitions', esc(fmtNum(o.partitionCount))),
     card('Consumer groups', esc(fmtNum(o.groupCount))),

@@ -145,7 +145,7 @@ describe.skipIf(missing.length > 0)('web monitor in chromium', () => {
     const records = (await page.textContent('table.records')) ?? '';
     expect(records).toContain('line 48');
     expect(records).toContain(EVIL);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     await shot('browse');
   });
