@@ -24,7 +24,8 @@ function niceMax(v: number): number {
 
 export function renderLagChart(groupId: string, points: readonly LagPoint[], now: number, windowMs: number): string {
   const x0 = now - windowMs;
-  const maxLag = niceMax(points.reduce((m, p) => Math.max(m, p.lag), 0));
+  // a multiple of 4 so the four gridline steps are whole numbers of records
+  const maxLag = Math.ceil(niceMax(Math.max(4, points.reduce((m, p) => Math.max(m, p.lag), 0))) / 4) * 4;
   const pw = W - PAD_L - PAD_R;
   const ph = H - PAD_T - PAD_B;
   const sx = (t: number): number => PAD_L + (Math.max(0, t - x0) / windowMs) * pw;

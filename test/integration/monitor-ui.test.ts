@@ -162,6 +162,25 @@ describe.skipIf(missing.length > 0)('web monitor in chromium', () => {
     await shot('group');
   });
 
+  it('a running consumer shows as a member with its assignment, the group Stable', async () => {
+    const child = spawn('kcat', ['-b', bootstrap, '-G', 'live-group', '-X', 'auto.offset.reset=earliest', '-q', 'web'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await page.goto(`${base}/groups`);
+      await waitFor('live-group listed', async () => {
+        await page.goto(`${base}/groups/live-group`).catch(() => undefined);
+        const members = (await page.locator('table.members').textContent().catch(() => '')) ?? '';
+        return members.includes('web: 0') ? true : undefined;
+      });
+      expect((await page.textContent('table.members')) ?? '').toContain('rdkafka');
+      await waitFor('Stable state', async () => ((await text('.card .v [data-live]')) === 'Stable' ? true : undefined));
+      await shot('group-members');
+    } finally {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+  });
+
   it('agent page shows the topology and the Flume counters', async () => {
     await waitFor('agent delivered every event', () => (agent.metrics.all().find((g) => g.type === 'SINK')?.get('EventDrainSuccessCount') === SEQ_EVENTS ? true : undefined));
     await page.goto(`${base}/agent`);
