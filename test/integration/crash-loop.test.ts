@@ -4,7 +4,7 @@
  * (rename + create) while the agent is killed 20 times at random moments; afterwards the
  * topic holds every line exactly once, in order per file.
  */
-import { appendFileSync, mkdirSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeScenario, readTopic, startAgent, waitFor } from './tail-to-topic-harness.js';
@@ -30,13 +30,19 @@ describe('crash loop: SIGKILL during ingestion with rotations', () => {
     mkdirSync(join(s.dir, 'logs'), { recursive: true });
     // The writer: bursts of lines every few ms; a rotation every ~1 s.
     let lastRotate = Date.now();
+    let lastCheck = 0;
+    const seg = join(s.dir, 'data/kafka-logs/fromflume-0/00000000000000000000.log');
+    const topicHas = (needle: string): boolean => existsSync(seg) && readFileSync(seg).includes(needle);
     const writer = setInterval(() => {
       let text = '';
       const burst = 50 + Math.floor(rand() * 150);
       for (let i = 0; i < burst; i++) text += `f${file} ${String(n++).padStart(8, '0')} ${'x'.repeat(40)}\n`;
       appendFileSync(log, text);
       total += burst;
-      if (Date.now() - lastRotate > 1000) {
+      // Rotate about once a second, but only once the current file is known to the pipeline
+      // (some of its lines are in the topic): a file renamed out of the pattern before any
+      // tailer saw it cannot be found by anyone.
+      if (Date.now() - lastRotate > 1000 && Date.now() - lastCheck > 100 && (lastCheck = Date.now()) && topicHas(`f${file} `)) {
         renameSync(log, `${log}.${++rotations}`);
         file++;
         n = 0;
@@ -57,7 +63,13 @@ describe('crash loop: SIGKILL during ingestion with rotations', () => {
     const expected = total;
     const a = startAgent(s);
     await a.ready;
-    await waitFor(() => readTopic(s.dir).length >= expected, 60_000, `${expected} records in the topic`, 200);
+    try {
+      await waitFor(() => readTopic(s.dir).length >= expected, 60_000, `${expected} records in the topic`, 500);
+    } catch (err) {
+      const have = new Set(readTopic(s.dir).map((b) => b.toString().split(' ').slice(0, 2).join(' ')));
+      a.child.kill('SIGKILL');
+      throw new Error(`${String(err)}: topic has ${have.size} distinct lines; files f0..f${file}; log:\n${a.output().slice(-3000)}`);
+    }
     a.child.kill('SIGTERM');
     await a.exited;
     const values = readTopic(s.dir).map((b) => b.toString());
