@@ -68,7 +68,7 @@ describe('file channel records', () => {
     expect(out.subarray(8, 17).toString('hex')).toBe('030000000000000007');
     expect(out.subarray(17).toString('hex')).toBe('aabbcc');
     expect(parseRecord(out, 0)).toMatchObject({ type: RecordType.Commit, txid: 7, end: 20 });
-    out[18] ^= 1;
+    out[18] = out[18]! ^ 1;
     expect(parseRecord(out, 0)).toBe('corrupt');
     expect(parseRecord(out.subarray(0, 19), 0)).toBe('short');
     expect(encodeFileHeader(5).toString('hex')).toBe('5346434c000000010000000500000000');
@@ -98,7 +98,7 @@ describe('file channel records', () => {
   it('checkpoint bytes round-trip and a flipped bit is detected', () => {
     const bytes = encodeCheckpoint({ logFileId: 3, logOffset: 99, nextTxid: 12, entries: Uint32Array.from([1, 16, 0, 5]) });
     expect(decodeCheckpoint(bytes)).toMatchObject({ logFileId: 3, logOffset: 99, nextTxid: 12 });
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     expect(decodeCheckpoint(bytes)).toBe('checksum mismatch');
   });
 });
