@@ -66,7 +66,7 @@ export async function runConsoleProducer(opts: ConsoleProducerOptions, input: Re
   const compression = parseCompressionCodec(opts.compressionCodec);
 
   const client = new KafkaClient({ bootstrapServers: opts.bootstrapServer, clientId: 'sluice-console-producer' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  let rl: ReturnType<typeof createInterface> | null = null;
   let timer: NodeJS.Timeout | null = null;
   try {
     const partitions = await client.partitionsOf(opts.topic);
@@ -96,6 +96,9 @@ export async function runConsoleProducer(opts: ConsoleProducerOptions, input: Re
       });
       return chain;
     };
+    // Created only now: readline emits lines as soon as it exists, and lines emitted before the
+    // async iterator is attached would be lost.
+    rl = createInterface({ input, crlfDelay: Infinity });
     let lineNo = 0;
     for await (const line of rl) {
       lineNo++;
@@ -118,7 +121,7 @@ export async function runConsoleProducer(opts: ConsoleProducerOptions, input: Re
     return sent;
   } finally {
     if (timer) clearTimeout(timer);
-    rl.close();
+    rl?.close();
     client.close();
   }
 }
