@@ -25,7 +25,10 @@ await runBroker(undefined, { override: JSON.parse(process.argv[1]) });`;
       const m = /listening on PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/.exec(buf);
       if (m) resolve(Number(m[1]));
     });
-    child.once('exit', (code) => reject(new Error(`broker exited early (${code})`)));
+    child.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`broker exited early (${code})`));
+    });
   });
   child.stdout.resume();
   return {
