@@ -77,7 +77,7 @@ export class DroppingProxy {
 
 /** Splits a byte stream into whole frames (size prefix included). */
 function framer(onFrame: (frame: Buffer) => void, _request: boolean): (chunk: Buffer) => void {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   return (chunk) => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     while (buf.length >= 4) {
