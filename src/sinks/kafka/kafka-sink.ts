@@ -319,7 +319,8 @@ export class KafkaSink extends ChannelSink {
     const out: Chunk[] = [];
     const ts = Date.now();
     for (const g of groups) {
-      const limit = this.target.maxBatchBytes(g.topic) - BATCH_SLACK;
+      const max = this.target.maxBatchBytes(g.topic);
+      const limit = max - Math.min(BATCH_SLACK, Math.floor(max / 4));
       const sizeOf = (k: number): number => {
         if (g.recs) {
           const r = g.recs[k]!;
@@ -340,7 +341,7 @@ export class KafkaSink extends ChannelSink {
         const s = sizeOf(k);
         if (s > limit) {
           flush(k);
-          dead.push(this.letter(batch, g.idx[k]!, g.topic, g.partition, 'MESSAGE_TOO_LARGE', `record of ${s} bytes exceeds the limit of ${limit + BATCH_SLACK} bytes for ${g.topic}`));
+          dead.push(this.letter(batch, g.idx[k]!, g.topic, g.partition, 'MESSAGE_TOO_LARGE', `record of ${s} bytes exceeds the limit of ${limit} bytes (max ${max}) for ${g.topic}`));
           from = k + 1;
           continue;
         }
