@@ -67,6 +67,9 @@ export function validateTopicConfigs(topic: string, configs: Readonly<Record<str
     if (!kind) throw invalid(topic, key, String(value), 'unknown topic config key');
     if (value === null) continue;
     if (kind.type === 'enum') {
+      if (key === 'cleanup.policy' && !kind.values.includes(value)) {
+        throw invalid(topic, key, value, 'log compaction is not implemented for topics (only "delete" is accepted; the broker compacts __consumer_offsets itself)');
+      }
       if (!kind.values.includes(value)) throw invalid(topic, key, value, `expected one of ${kind.values.join(', ')}`);
     } else {
       if (!/^-?\d+$/.test(value.trim())) throw invalid(topic, key, value, 'expected an integer');
