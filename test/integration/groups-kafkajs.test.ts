@@ -92,6 +92,30 @@ describe('kafkajs consumer group', () => {
     expect(missing).toEqual([]);
   }, 90_000);
 
+  it('hands out partitions added to a subscribed topic after the next metadata refresh', async () => {
+    const dir = await tempDir();
+    const b = await startBroker(dir);
+    cleanups.push(() => removeDir(dir), () => b.stop());
+    await b.broker.logs.createTopic('grow', 2);
+    const kafka = new Kafka({ clientId: 'it', brokers: [b.bootstrap], logLevel: logLevel.NOTHING });
+    const owned: number[][] = [[], []];
+    for (let i = 0; i < 2; i++) {
+      const c = kafka.consumer({ groupId: 'growers', sessionTimeout: SESSION_MS, heartbeatInterval: 300, maxWaitTimeInMs: 100, metadataMaxAge: 300 });
+      c.on(c.events.GROUP_JOIN, (e) => { owned[i] = [...(e.payload.memberAssignment['grow'] ?? [])].sort(); });
+      await c.connect();
+      await c.subscribe({ topic: 'grow', fromBeginning: true });
+      await c.run({ eachMessage: async () => undefined });
+      cleanups.push(() => c.disconnect());
+    }
+    await waitFor(() => owned[0]!.length === 1 && owned[1]!.length === 1, 'one partition each', 20_000);
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    await admin.createPartitions({ topicPartitions: [{ topic: 'grow', count: 6 }] });
+    await waitFor(() => owned[0]!.length === 3 && owned[1]!.length === 3 && new Set([...owned[0]!, ...owned[1]!]).size === 6,
+      'the 4 new partitions to be assigned', 20_000);
+  }, 60_000);
+
   it('resumes from committed offsets after a broker restart', async () => {
     const dir = await tempDir();
     let b: RunningBroker = await startBroker(dir);
