@@ -115,7 +115,10 @@ function parseListeners(entry: PropertyEntry): ListenerSpec[] {
   return out;
 }
 
-/** Keys Kafka defines that Sluice accepts and ignores (single node, no ZK/KRaft quorum, no threads to size). */
+/**
+ * Keys Kafka defines that need no warning: those Sluice ignores (single node, no ZK/KRaft quorum,
+ * no threads to size), and a few the broker reads from the raw entries itself.
+ */
 const IGNORED_KAFKA_KEYS = new Set([
   'process.roles', 'controller.quorum.voters', 'controller.quorum.bootstrap.servers', 'controller.listener.names',
   'inter.broker.listener.name', 'listener.security.protocol.map', 'num.network.threads', 'num.io.threads',
@@ -128,6 +131,8 @@ const IGNORED_KAFKA_KEYS = new Set([
   'background.threads', 'log.roll.jitter.ms', 'log.roll.jitter.hours', 'transaction.state.log.num.partitions',
   'offsets.topic.segment.bytes', 'offsets.commit.timeout.ms', 'transactional.id.expiration.ms',
   'group.max.size', 'max.connections', 'max.connections.per.ip', 'broker.rack',
+  // Read directly by the broker (src/broker/broker.ts), not part of the typed config:
+  'queued.max.request.bytes',
 ]);
 
 type Setter = (e: PropertyEntry, c: Mutable) => void;
