@@ -22,7 +22,10 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 type Labels = Readonly<Record<string, string | number>>;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 export function escapeLabelValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
@@ -37,10 +40,19 @@ export function formatValue(v: number): string {
   return String(v);
 }
 
+/** `k="v",k2="v2"` without braces. */
+function labelBody(labels: Labels): string {
+  let out = '';
+  for (const k in labels) {
+    const v = labels[k]!;
+    out += `${out === '' ? '' : ','}${k}="${typeof v === 'number' ? v : escapeLabelValue(v)}"`;
+  }
+  return out;
+}
+
 function formatLabels(labels: Labels): string {
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${escapeLabelValue(String(labels[k]))}"`).join(',')}}`;
+  const body = labelBody(labels);
+  return body === '' ? '' : `{${body}}`;
 }
 
 /** Collects families, then renders them in insertion order. */
@@ -60,10 +72,13 @@ export class ExpositionWriter {
   /** A histogram sample set: `buckets` are (upper bound, cumulative count), ascending. */
   histogram(name: string, help: string, labels: Labels, buckets: readonly [number, number][], sum: number, count: number): void {
     const lines = this.family(name, 'histogram', help);
-    for (const [le, c] of buckets) lines.push(`${name}_bucket${formatLabels({ ...labels, le: formatValue(le) })} ${c}`);
-    lines.push(`${name}_bucket${formatLabels({ ...labels, le: '+Inf' })} ${count}`);
-    lines.push(`${name}_sum${formatLabels(labels)} ${formatValue(sum)}`);
-    lines.push(`${name}_count${formatLabels(labels)} ${count}`);
+    const body = labelBody(labels);
+    const prefix = `${name}_bucket{${body === '' ? '' : `${body},`}le="`;
+    for (const [le, c] of buckets) lines.push(`${prefix}${formatValue(le)}"} ${c}`);
+    lines.push(`${prefix}+Inf"} ${count}`);
+    const plain = body === '' ? '' : `{${body}}`;
+    lines.push(`${name}_sum${plain} ${formatValue(sum)}`);
+    lines.push(`${name}_count${plain} ${count}`);
   }
 
   summary(name: string, help: string, labels: Labels, quantiles: readonly [number, number][], sum: number, count: number): void {
