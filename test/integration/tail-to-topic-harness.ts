@@ -84,7 +84,12 @@ export function startAgent(s: Scenario, extraEnv: Record<string, string> = {}): 
 
 /** Every record value of topic-partition, decoded from the segment files in offset order. */
 export function readTopic(dir: string, topic = 'fromflume', partition = 0): Buffer[] {
-  const pdir = join(dir, 'data/kafka-logs', `${topic}-${partition}`);
+  return readTopicFrom(join(dir, 'data/kafka-logs'), topic, partition);
+}
+
+/** Same, for a broker whose log.dirs is `logDirs`. */
+export function readTopicFrom(logDirs: string, topic = 'fromflume', partition = 0): Buffer[] {
+  const pdir = join(logDirs, `${topic}-${partition}`);
   if (!existsSync(pdir)) return [];
   const out: Buffer[] = [];
   for (const f of readdirSync(pdir).filter((n) => n.endsWith('.log')).sort()) {
