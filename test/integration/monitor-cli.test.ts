@@ -111,6 +111,17 @@ describe('monitor processes', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<span data-end="1">0</span>');
     expect((await get(`${url}`)).body).toContain('remote cluster');
+    if (spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status !== 0) return; // group part needs kcat
+    const b = `127.0.0.1:${brokerPort}`;
+    expect(spawnSync('kcat', ['-P', '-b', b, '-t', 'cli-topic', '-p', '1'], { input: 'a\nb\nc\nd\ne\n' }).status).toBe(0);
+    expect(spawnSync('kcat', ['-b', b, '-G', 'cli-group', '-X', 'auto.offset.reset=earliest', '-c', '3', '-q', '-e', 'cli-topic'], { stdio: 'ignore', timeout: 30_000 }).status).toBe(0);
+    const g = await waitFor('group lag over the thin client', async () => {
+      const r = await get(`${url}api/groups/cli-group`);
+      const d = JSON.parse(r.body) as { partitions?: { partition: number; committedOffset: number; logEndOffset: number; lag: number }[] };
+      return d.partitions?.some((p) => p.partition === 1 && p.committedOffset === 3) ? d : undefined;
+    });
+    expect(g.partitions!.find((p) => p.partition === 1)).toMatchObject({ committedOffset: 3, logEndOffset: 5, lag: 2 });
+    expect((await get(`${url}metrics`)).body).toContain('sluice_consumer_group_lag{group="cli-group",topic="cli-topic",partition="1"} 2');
   });
 
   it('refuses a non-loopback listener without --allow-remote (exit 2)', () => {
