@@ -1,0 +1,136 @@
+// Tail → embedded topic: N lines of 100 bytes (default 2,000,000; SLUICE_BENCH_BIG=1 → 10 M =
+// 1 GiB; SLUICE_BENCH_LINES=n), page cache hot. The agent runs as a child process with npm
+// start's configuration (ports rewritten); the file is moved into place once the agent runs,
+// and the clock runs from then until the topic's log end offset reaches N (thin client
+// ListOffsets, polled every 20 ms). Peak RSS = the agent's VmHWM.
+// Beside it, in the same run: the same with fsync per append (log.flush.interval.messages=1),
+// `tail -c +1 -F file | line counter` (the limit), and rsyslog imfile → omfile when rsyslogd
+// is installed (Debian rsyslog, foreground, private config, direct queue, flushOnTXEnd off).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { KafkaClient } from '../dist/client/kafka-client.js';
+
+const REPO = resolve(import.meta.dirname, '..');
+const N = Number(process.env.SLUICE_BENCH_LINES ?? (process.env.SLUICE_BENCH_BIG ? 10_000_000 : 2_000_000));
+const LINE = 100;
+
+function makeFile(path) {
+  const fd = openSync(path, 'w');
+  const chunkLines = 10_000;
+  const buf = Buffer.alloc(chunkLines * LINE, 'x');
+  for (let i = 0; i < chunkLines; i++) buf[i * LINE + LINE - 1] = 10;
+  for (let i = 0; i < N; i += chunkLines) {
+    const n = Math.min(chunkLines, N - i);
+    for (let k = 0; k < n; k++) buf.write(String(i + k).padStart(12, '0'), k * LINE, 'latin1');
+    writeSync(fd, buf, 0, n * LINE);
+  }
+  closeSync(fd);
+}
+
+const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function vmHWM(pid) {
+  try { const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')); return m ? Number(m[1]) * 1024 : NaN; } catch { return NaN; }
+}
+
+async function runAgent(label, source, extraOverrides = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-t2t-'));
+  cpSync(join(REPO, 'conf'), join(dir, 'conf'), { recursive: true });
+  const port = await freePort();
+  const cf = join(dir, 'conf/flume-kafka.conf');
+  writeFileSync(cf, readFileSync(cf, 'utf8').replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`));
+  mkdirSync(join(dir, 'logs'));
+  const child = spawn(process.execPath, [join(REPO, 'dist/cli/main.js'), 'agent', '-n', 'a1', '-c', 'conf', '-f', 'conf/flume-kafka.conf', '--broker', 'conf/server.properties', '--no-reload-conf',
+    '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', 'sluice.monitor.listener=',
+    '--override', 'offsets.topic.num.partitions=1', ...extraOverrides.flatMap((o) => ['--override', o])], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
+  let out = '';
+  await new Promise((res, rej) => { child.stdout.on('data', (c) => { out += c; if (out.includes('Sluice is running')) res(); }); child.on('exit', (c) => rej(new Error(`agent exited ${c}`))); });
+  const client = new KafkaClient({ bootstrapServers: `127.0.0.1:${port}` });
+  const t0 = performance.now();
+  renameSync(source, join(dir, 'logs/flume.log'));
+  let leo = 0;
+  const deadline = Date.now() + 600_000;
+  while (leo < N && Date.now() < deadline) {
+    await sleep(20);
+    try { leo = (await client.listOffsets('fromflume', 'latest'))[0]?.offset ?? 0; } catch { /* topic not there yet */ }
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const rss = vmHWM(child.pid);
+  client.close();
+  renameSync(join(dir, 'logs/flume.log'), source);
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+  return { label, secs, rss, done: leo >= N };
+}
+
+function runTail(source) {
+  const t0 = performance.now();
+  return new Promise((res) => {
+    const tail = spawn('tail', ['-c', '+1', '-F', source], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let lines = 0;
+    tail.stdout.on('data', (c) => {
+      for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) lines++;
+      if (lines >= N) { tail.kill(); res({ label: 'tail -c +1 -F | line counter (limit)', secs: (performance.now() - t0) / 1000, rss: NaN, done: true }); }
+    });
+  });
+}
+
+async function runRsyslog(source) {
+  if (spawnSync('sh', ['-c', 'command -v rsyslogd']).status !== 0) return { label: 'rsyslog imfile → omfile (not installed)', secs: NaN, rss: NaN, done: false };
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-rsyslog-'));
+  const out = join(dir, 'out.log');
+  writeFileSync(join(dir, 'rsyslog.conf'), `global(workDirectory="${dir}")\nmodule(load="imfile")\ninput(type="imfile" File="${source}" Tag="b" ruleset="r")\nruleset(name="r" queue.type="Direct"){ action(type="omfile" file="${out}" template="RSYSLOG_FileFormat" flushOnTXEnd="off" asyncWriting="on") }\n`);
+  const t0 = performance.now();
+  const child = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'pid')], { stdio: 'ignore' });
+  // Each output line is longer than the input line; count lines by scanning the output file's growth.
+  let lines = 0;
+  let pos = 0;
+  const deadline = Date.now() + 600_000;
+  while (lines < N && Date.now() < deadline) {
+    await sleep(50);
+    if (!existsSync(out)) continue;
+    const size = statSync(out).size;
+    if (size > pos) {
+      const fd = openSync(out, 'r');
+      const b = Buffer.alloc(size - pos);
+      const { readSync } = await import('node:fs');
+      readSync(fd, b, 0, b.length, pos);
+      closeSync(fd);
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+      pos = size;
+    }
+  }
+  const secs = (performance.now() - t0) / 1000;
+  const rss = vmHWM(child.pid);
+  child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+  return { label: 'rsyslog imfile → omfile (direct queue)', secs, rss, done: lines >= N };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'sluice-bench-src-'));
+const source = join(work, 'lines.log');
+makeFile(source);
+readFileSync(source).length; // page cache hot
+const rows = [];
+rows.push(await runAgent('sluice: TAILDIR → memory → embedded topic', source));
+rows.push(await runAgent('sluice: same, fsync per append (log.flush.interval.messages=1)', source, ['log.flush.interval.messages=1']));
+rows.push(await runRsyslog(source));
+rows.push(await runTail(source));
+rmSync(work, { recursive: true, force: true });
+
+const mb = (N * LINE) / 1e6;
+const sluice = rows[0];
+const rs = rows[2];
+console.log(`\ntail → topic, ${N.toLocaleString()} lines × ${LINE} B (${mb.toFixed(0)} MB), page cache hot\n`);
+console.log('| run | seconds | lines/s | MB/s | peak RSS MB | vs rsyslog |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const lps = r.done ? N / r.secs : NaN;
+  const vs = Number.isFinite(rs.secs) && r.done ? (rs.secs / r.secs).toFixed(2) + '×' : '–';
+  console.log(`| ${r.label} | ${r.done ? r.secs.toFixed(2) : 'n/a'} | ${Number.isFinite(lps) ? Math.round(lps).toLocaleString() : 'n/a'} | ${Number.isFinite(lps) ? (mb / r.secs).toFixed(0) : 'n/a'} | ${Number.isFinite(r.rss) ? (r.rss / 2 ** 20).toFixed(0) : '–'} | ${vs} |`);
+}
+console.log(`\nGoals: ≥ 2,000,000 lines/s (sluice: ${Math.round(N / sluice.secs).toLocaleString()}), ≥ 2.5× rsyslog, peak RSS ≤ 150 MB (sluice: ${(sluice.rss / 2 ** 20).toFixed(0)} MB).`);
