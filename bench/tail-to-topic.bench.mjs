@@ -61,7 +61,7 @@ async function runAgent(label, source, extraOverrides = []) {
   const rss = vmHWM(child.pid);
   client.close();
   renameSync(join(dir, 'logs/flume.log'), source);
-  child.kill('SIGKILL');
+  child.kill('SIGTERM'); // SIGTERM, so `node --cpu-prof` (NODE_OPTIONS) can write its profile
   await new Promise((r) => child.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
   return { label, secs, rss, done: leo >= N };
