@@ -66,3 +66,37 @@ describe('renderPrometheus', () => {
     expect(text).toContain('sluice_log_end_offset{topic="a\\"b",partition="0"} 7\n');
   });
 });
+
+describe('renderPrometheus through an independent parser (parse-prometheus-text-format)', () => {
+  it('parses and agrees with the broker state', async () => {
+    const { default: parse } = (await import('parse-prometheus-text-format')) as unknown as {
+      default: (text: string) => Array<{ name: string; type: string; metrics: Array<{ value?: string; labels?: Record<string, string>; buckets?: Record<string, string>; count?: string }> }>;
+    };
+    const m = new BrokerMetrics();
+    m.recordRequest(1, 200, false);
+    m.recordRequest(1, 900, false);
+    const t = m.topic('events');
+    t.bytesIn = 1234;
+    t.recordsIn = 10;
+    const text = renderPrometheus({
+      broker: m.snapshot(API_NAMES),
+      topics: [{ name: 'events', internal: false, partitions: [{ partition: 0, leader: 0, logStartOffset: 0, logEndOffset: 10, highWatermark: 10, sizeBytes: 1234, segmentCount: 1 }] }],
+      groups: [],
+      agent: undefined,
+      process: PROCESS,
+    });
+    const families = new Map(parse(text).map((f) => [f.name, f]));
+    const recordsIn = families.get('sluice_broker_records_in_total');
+    expect(recordsIn?.type).toBe('COUNTER');
+    expect(recordsIn?.metrics.find((x) => x.labels?.['topic'] === 'events')?.value).toBe('10');
+    const leo = families.get('sluice_log_end_offset');
+    expect(leo?.metrics.find((x) => x.labels?.['partition'] === '0')?.value).toBe('10');
+    const hist = families.get('sluice_broker_request_duration_seconds');
+    expect(hist?.type).toBe('HISTOGRAM');
+    // This parser keeps a labelled histogram's buckets but drops its labels, sum and
+    // count; only Fetch has requests here, so the one series is Fetch's.
+    expect(hist?.metrics).toHaveLength(1);
+    expect(hist?.metrics[0]?.buckets?.['0.000256']).toBe('1');
+    expect(hist?.metrics[0]?.buckets?.['+Inf']).toBe('2');
+  });
+});
