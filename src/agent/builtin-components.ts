@@ -22,13 +22,14 @@ import { netcatSourceFactory } from '../sources/netcat-source.js';
 import { netcatUdpSourceFactory } from '../sources/netcat-udp-source.js';
 import { seqSourceFactory } from '../sources/seq-source.js';
 import { httpSourceFactory } from '../sources/http/http-source.js';
+import { spoolDirSourceFactory } from '../sources/spooldir/spooldir-source.js';
 import { multiportSyslogTcpSourceFactory, syslogTcpSourceFactory, syslogUdpSourceFactory } from '../sources/syslog/syslog-sources.js';
 import { loggerSinkFactory } from '../sinks/logger-sink.js';
 import { nullSinkFactory } from '../sinks/null-sink.js';
 import { fileRollSinkFactory } from '../sinks/file-roll-sink.js';
 import { kafkaSinkFactory } from '../sinks/kafka/kafka-sink.js';
 
-export const SOURCE_FACTORIES: SourceFactory[] = [httpSourceFactory, syslogTcpSourceFactory, multiportSyslogTcpSourceFactory, syslogUdpSourceFactory, taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
+export const SOURCE_FACTORIES: SourceFactory[] = [httpSourceFactory, spoolDirSourceFactory, syslogTcpSourceFactory, multiportSyslogTcpSourceFactory, syslogUdpSourceFactory, taildirSourceFactory, execSourceFactory, netcatSourceFactory, netcatUdpSourceFactory, seqSourceFactory];
 export const CHANNEL_FACTORIES: ChannelFactory[] = [memoryChannelFactory, fileChannelFactory];
 export const SINK_FACTORIES: SinkFactory[] = [loggerSinkFactory, nullSinkFactory, fileRollSinkFactory, kafkaSinkFactory];
 export const INTERCEPTOR_FACTORIES: InterceptorFactory[] = [
