@@ -679,12 +679,11 @@ export class GroupCoordinator {
     const expire = req.retentionTimeMs > 0 ? now + req.retentionTimeMs : -1;
     const accepted: OffsetToCommit[] = [];
     const out = req.topics.map((t) => {
-      const desc = this.logs.describeTopic(t.name);
       return {
         name: t.name,
         partitions: t.partitions.map((p) => {
           let errorCode: number = E.NONE;
-          if (!desc || p.partitionIndex < 0 || p.partitionIndex >= desc.partitions) errorCode = E.UNKNOWN_TOPIC_OR_PARTITION;
+          if (!this.logs.partition(t.name, p.partitionIndex)) errorCode = E.UNKNOWN_TOPIC_OR_PARTITION;
           else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > this.o.offsetMetadataMaxBytes) errorCode = E.OFFSET_METADATA_TOO_LARGE;
           else {
             accepted.push({

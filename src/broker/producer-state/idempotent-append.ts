@@ -45,8 +45,11 @@ export async function appendIdempotent(
     }
     return { baseOffset: dupFirst, lastOffset: dupLast, logAppendTime: -1, logStartOffset: pl.logStartOffset() };
   }
-  const saved = new Map<number, ProducerEntry | undefined>();
-  for (const h of headers) if (h.producerId >= 0 && !saved.has(h.producerId)) saved.set(h.producerId, state.save(h.producerId));
+  // Usually one batch (one producer): save without a Map.
+  const first = headers[0]!;
+  const saved = headers.length === 1 ? null : new Map<number, ProducerEntry | undefined>();
+  const savedFirst = state.save(first.producerId);
+  if (saved) for (const h of headers) if (h.producerId >= 0 && !saved.has(h.producerId)) saved.set(h.producerId, state.save(h.producerId));
   let next = pl.logEndOffset();
   const pending = pl.append(records, options);
   for (const h of headers) {
@@ -58,7 +61,8 @@ export async function appendIdempotent(
     states.afterAppend(pl);
     return r;
   } catch (err) {
-    for (const [pid, e] of saved) state.restore(pid, e);
+    if (saved) for (const [pid, e] of saved) state.restore(pid, e);
+    else state.restore(first.producerId, savedFirst);
     throw err;
   }
 }

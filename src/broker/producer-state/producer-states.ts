@@ -10,8 +10,8 @@
  *   the log end offset, then every batch after it replayed from the log (restoring up
  *   to 5 batches per producer). Snapshots above the log end (a truncated log) or below
  *   the log start are deleted.
- * - Snapshots are written when an append made the partition roll (at the new segment's
- *   base offset, state of everything below it) and for every loaded partition on a clean
+ * - Snapshots are written when an append made the partition roll (its segment count
+ *   grew; at the log end offset, the state of everything below it) and for every loaded partition on a clean
  *   shutdown (`close`, at the log end offset). The two newest are kept.
  * - Producers idle for producer.id.expiration.ms are dropped by a periodic sweep and on access.
  *
@@ -43,8 +43,8 @@ export interface ProducerStatesOptions {
 interface Loaded {
   readonly state: PartitionProducerState;
   readonly dir: string | undefined;
-  /** Base offset of the active segment when last seen (roll detection). */
-  activeBase: number;
+  /** Segment count when last seen (roll detection without touching the segment list). */
+  segments: number;
 }
 
 export interface InitProducerIdResult {
@@ -55,10 +55,9 @@ export interface InitProducerIdResult {
 
 const EPOCH_MAX = 32767;
 
-/** Optional extras of the concrete PartitionLogImpl that snapshots use. */
+/** Optional extra of the concrete PartitionLogImpl that snapshots use. */
 interface LogExtras {
   readonly dir?: string;
-  segmentBaseOffsets?(): number[];
 }
 
 export class ProducerStates {
@@ -137,8 +136,7 @@ export class ProducerStates {
       replayed++;
     });
     state.expire(this.clock.now());
-    const bases = extras.segmentBaseOffsets?.();
-    this.parts.set(pl, { state, dir, activeBase: bases ? bases[bases.length - 1]! : 0 });
+    this.parts.set(pl, { state, dir, segments: pl.segmentCount() });
     if (state.producers.size > 0 || replayed > 0) {
       log.debug({ topic: pl.topic, partition: pl.partition, from, replayed, producers: state.producers.size }, 'loaded producer state');
     }
@@ -148,12 +146,12 @@ export class ProducerStates {
   /** After an append: writes a snapshot when the partition rolled to a new segment. */
   afterAppend(pl: PartitionLog): void {
     const l = this.parts.get(pl);
-    const bases = (pl as PartitionLog & LogExtras).segmentBaseOffsets?.();
-    if (!l || !l.dir || !bases) return;
-    const active = bases[bases.length - 1]!;
-    if (active === l.activeBase) return;
-    l.activeBase = active;
-    if (l.state.producers.size > 0) this.writeSnapshot(pl, l, pl.logEndOffset());
+    if (!l) return;
+    const n = pl.segmentCount();
+    if (n === l.segments) return;
+    const rolled = n > l.segments;
+    l.segments = n;
+    if (rolled && l.dir && l.state.producers.size > 0) this.writeSnapshot(pl, l, pl.logEndOffset());
   }
 
   private writeSnapshot(pl: PartitionLog, l: Loaded, offset: number): void {
