@@ -4,12 +4,18 @@
 // as fast as the broker answers. Beside it: kcat -P's rate on the same records
 // (100-byte lines), as the real-client figure. Goal: ≥ 500 MB/s into the page cache.
 // SLUICE_BENCH_PRODUCE_MB (default 2048) sets the replay volume; SLUICE_BENCH_KCAT_MB (256) kcat's.
+// The broker's own CPU seconds per GiB (from /proc/<pid>/stat) are printed beside the wall
+// rate: on a shared, loaded machine they are the steadier figure. A last table times the
+// produce-path validation of one 1 MiB batch beside CRC-32C of the same bytes (its floor).
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRequest } from '../dist/protocol/codec.js';
 import { encodeRecordBatchFromBodies } from '../dist/protocol/record-batch.js';
+import { validateRecordBatches } from '../dist/protocol/record-batch-validate.js';
+import { crc32c } from '../dist/protocol/crc32c.js';
 import { openConnection, startBrokerChild } from './broker-bench-util.mjs';
 
 const TOTAL_MB = Number(process.env.SLUICE_BENCH_PRODUCE_MB ?? 2048);
@@ -31,7 +37,33 @@ function oneBatch() {
   return batchOf(PER_BATCH);
 }
 
-async function replay(port) {
+/** CPU seconds (user + system) used so far by process `pid` (Linux /proc; NaN elsewhere). */
+function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Median ms per call of validateRecordBatches and of crc32c over one 1 MiB batch. */
+function validationCost() {
+  const b = oneBatch();
+  const med = (fn) => {
+    const t = [];
+    for (let r = 0; r < 7; r++) {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < 100; i++) fn();
+      t.push(Number(process.hrtime.bigint() - t0) / 100 / 1e6);
+    }
+    return t.sort((x, y) => x - y)[3];
+  };
+  return { bytes: b.length, validate: med(() => validateRecordBatches(b)), crc: med(() => crc32c(b.subarray(21))) };
+}
+
+async function replay(port, pid) {
   const batch = oneBatch();
   const req = encodeRequest(0, 7, 0, 'bench', { transactionalId: null, acks: 1, timeoutMs: 30000, topicData: [{ name: 'bench', partitionData: [{ index: 0, records: batch }] }] });
   const tail = req.subarray(12);
@@ -60,13 +92,15 @@ async function replay(port) {
   });
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const broker0 = procCpuSeconds(pid);
   pump();
   await finished;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
+  const brokerCpu = procCpuSeconds(pid) - broker0;
   sock.destroy();
   const bytes = n * batch.length;
-  return { secs, bytes, records: n * PER_BATCH, errors, clientCpu: (cpu.user + cpu.system) / 1e6 };
+  return { secs, bytes, records: n * PER_BATCH, errors, clientCpu: (cpu.user + cpu.system) / 1e6, brokerCpu };
 }
 
 function kcatRun(port) {
@@ -103,7 +137,7 @@ function rawWriteLimit() {
 const broker = await startBrokerChild(['num.partitions=1', 'log.segment.bytes=1073741824']);
 try {
   const raw = rawWriteLimit();
-  const r = await replay(broker.port);
+  const r = await replay(broker.port, broker.pid);
   let k = null;
   try { k = await kcatRun(broker.port); } catch (e) { console.log(`kcat -P: not measured (${e.message})`); }
   const mbs = (b, s) => (b / (1 << 20) / s).toFixed(0);
@@ -113,7 +147,13 @@ try {
   console.log(`| replay Produce v7, 1 MiB batches, acks=1, ${IN_FLIGHT} in flight | ${(r.bytes / (1 << 20)).toFixed(0)} | ${r.secs.toFixed(2)} | ${mbs(r.bytes, r.secs)} | ${krs(r.records, r.secs)} | ≥ 500 MB/s (${mbs(r.bytes, r.secs) >= 477 ? 'met' : 'not met'}) |`);
   console.log(`| limit: fs.writeSync 1 MiB chunks, same volume, same disk | ${(raw.bytes / (1 << 20)).toFixed(0)} | ${raw.secs.toFixed(2)} | ${mbs(raw.bytes, raw.secs)} | – | replay/limit = ${((r.bytes / r.secs) / (raw.bytes / raw.secs) * 100).toFixed(0)} % |`);
   if (k) console.log(`| kcat -P (librdkafka), 100-byte lines, acks=1 | ${(k.bytes / (1 << 20)).toFixed(0)} | ${k.secs.toFixed(2)} | ${mbs(k.bytes, k.secs)} | ${krs(k.records, k.secs)} | real-client figure |`);
-  console.log(`\nreplay errors: ${r.errors}; replay client CPU ${r.clientCpu.toFixed(2)} s; published peer: Kafka 1 producer, no replication 78.3 MB/s (Kreps 2014)`);
+  console.log(`\nreplay errors: ${r.errors}; replay client CPU ${r.clientCpu.toFixed(2)} s; broker CPU ${r.brokerCpu.toFixed(2)} s = ${(r.brokerCpu / (r.bytes / (1 << 30))).toFixed(2)} s/GiB (wall ${(r.secs / (r.bytes / (1 << 30))).toFixed(2)} s/GiB); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+  console.log('published peer: Kafka 1 producer, no replication 78.3 MB/s (Kreps 2014)');
+  const v = validationCost();
+  console.log(`\n| produce-path validation, one ${(v.bytes / (1 << 20)).toFixed(2)} MiB batch of ${PER_BATCH} records | ms | GB/s |`);
+  console.log('|---|---|---|');
+  console.log(`| validateRecordBatches (size, magic, CRC, record walk) | ${v.validate.toFixed(3)} | ${(v.bytes / v.validate / 1e6).toFixed(2)} |`);
+  console.log(`| floor: crc32c of the same bytes | ${v.crc.toFixed(3)} | ${(v.bytes / v.crc / 1e6).toFixed(2)} |`);
 } finally {
   await broker.stop();
 }

@@ -85,10 +85,10 @@ const rows = [];
 const row = (name, r, syncs) => rows.push({ name, events: batches * BATCH, s: r.s, cpu: r.cpu, syncs, fulls: r.fulls ?? 0 });
 
 const counters = () => new MetricsRegistry().group('CHANNEL', 'c');
-const fileOpts = (dir) => ({
+const fileOpts = (dir, inMemoryBytes = 64 << 20) => ({
   checkpointDir: join(dir, 'ck'), dataDirs: [join(dir, 'data')], useDualCheckpoints: false, backupCheckpointDir: undefined,
   capacity: 1_000_000, transactionCapacity: BATCH, checkpointIntervalMs: 30_000, maxFileSize: 2_146_435_071,
-  minimumRequiredSpace: 0, keepAliveMs: 3000, checkpointOnClose: true,
+  minimumRequiredSpace: 0, keepAliveMs: 3000, checkpointOnClose: true, inMemoryBytes,
 });
 
 try {
@@ -103,6 +103,15 @@ try {
     const before = fc.syncCount;
     const r = await pipeline(fc, w);
     row(`file channel (${w} writer${w > 1 ? 's' : ''}, ${w} taker${w > 1 ? 's' : ''})`, r, fc.syncCount - before);
+    await fc.stop();
+  }
+  {
+    // Bodies kept only on disk: every take reads its batch back (pread + decode).
+    const fc = new FileChannel('f', fileOpts(join(root, 'fc-disk'), 0), counters());
+    await fc.start();
+    const before = fc.syncCount;
+    const r = await pipeline(fc, WRITERS);
+    row(`file channel, inMemoryBytes 0 (${WRITERS}+${WRITERS})`, r, fc.syncCount - before);
     await fc.stop();
   }
   row('raw write+fdatasync per batch', rawSyncLoop(), batches);

@@ -19,6 +19,11 @@
  *     UNSUPPORTED_COMPRESSION_TYPE (76)   codec 5..7
  *   Messages name the batch's byte position (and the record index when relevant).
  *
+ * The record walk runs twice only on bad input: `walkRecordsFast` (inline varint decoding
+ * with the cursor in locals, no calls or allocations per record) answers "all well" for the
+ * common case; at its first doubt the checked walk `walkRecords` reruns the batch to throw
+ * the precise error. The fast walk accepts a strict subset of what the checked walk accepts.
+ *
  * Neither function mutates `buf`. Record framing (DefaultRecord.java):
  *   length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
  *   keyLen varint (-1 null) | key | valueLen varint (-1 null) | value |
@@ -155,6 +160,111 @@ export function walkRecords(data: Buffer, start: number, end: number, count: num
 }
 
 /**
+ * The produce-path walk (same checks as `walkRecords`, none of its diagnostics): true when
+ * `count` records frame correctly, carry offsetDelta == index and exactly fill [start, end).
+ * False at the first anomaly, and also for rare-but-legal shapes it leaves to the checked
+ * walk (varints longer than 3 bytes in lengths, timestamp deltas longer than 7 bytes).
+ * Varints are decoded inline, low group first, zig-zag: v = (u >>> 1) ^ -(u & 1).
+ */
+export function walkRecordsFast(data: Buffer, start: number, end: number, count: number): boolean {
+  let pos = start;
+  for (let i = 0; i < count; i++) {
+    // length: zig-zag varint, 1..3 bytes (records below 1 MiB)
+    if (pos + 1 > end) return false;
+    let b = data[pos++]!;
+    let u = b & 0x7f;
+    if (b >= 0x80) {
+      if (pos >= end) return false;
+      b = data[pos++]!;
+      u |= (b & 0x7f) << 7;
+      if (b >= 0x80) {
+        if (pos >= end) return false;
+        b = data[pos++]!;
+        if (b >= 0x80) return false;
+        u |= b << 14;
+      }
+    }
+    const length = (u >>> 1) ^ -(u & 1);
+    const recEnd = pos + length;
+    if (length < 6 || recEnd > end) return false;
+    pos++; // attributes
+    // timestampDelta: zig-zag varlong, skipped; at most 7 bytes (|delta| < 2^48) here
+    let n = 0;
+    while (data[pos++]! >= 0x80) if (++n === 7) return false;
+    // offsetDelta must be i: its zig-zag form is 2i
+    u = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= recEnd || shift > 21) return false;
+      b = data[pos++]!;
+      u |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    if (u !== i * 2) return false;
+    // key length (-1 = null)
+    if (pos >= recEnd) return false;
+    b = data[pos++]!;
+    if (b >= 0x80) {
+      if (pos >= recEnd) return false;
+      const b1 = data[pos++]!;
+      if (b1 >= 0x80) {
+        if (pos >= recEnd) return false;
+        const b2 = data[pos++]!;
+        if (b2 >= 0x80) return false;
+        u = (b & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+      } else u = (b & 0x7f) | (b1 << 7);
+    } else u = b;
+    if (u !== 1) {
+      if (u & 1) return false; // negative and not -1
+      pos += u >>> 1;
+    }
+    // value length (-1 = null)
+    if (pos >= recEnd) return false;
+    b = data[pos++]!;
+    if (b >= 0x80) {
+      if (pos >= recEnd) return false;
+      const b1 = data[pos++]!;
+      if (b1 >= 0x80) {
+        if (pos >= recEnd) return false;
+        const b2 = data[pos++]!;
+        if (b2 >= 0x80) return false;
+        u = (b & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+      } else u = (b & 0x7f) | (b1 << 7);
+    } else u = b;
+    if (u !== 1) {
+      if (u & 1) return false;
+      pos += u >>> 1;
+    }
+    // header count, then headers
+    if (pos >= recEnd) return false;
+    b = data[pos++]!;
+    if (b !== 0) {
+      if (b >= 0x80 || b & 1) return false; // > 63 headers or negative: checked walk
+      for (let h = b >>> 1; h > 0; h--) {
+        for (let f = 0; f < 2; f++) {
+          if (pos >= recEnd) return false;
+          b = data[pos++]!;
+          if (b >= 0x80) {
+            if (pos >= recEnd) return false;
+            const b1 = data[pos++]!;
+            if (b1 >= 0x80) {
+              if (pos >= recEnd) return false;
+              const b2 = data[pos++]!;
+              if (b2 >= 0x80) return false;
+              u = (b & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+            } else u = (b & 0x7f) | (b1 << 7);
+          } else u = b;
+          if (u & 1) {
+            if (u !== 1 || f === 0) return false; // only a header value may be null
+          } else pos += u >>> 1;
+        }
+      }
+    }
+    if (pos !== recEnd) return false;
+  }
+  return pos === end;
+}
+
+/**
  * Validates the batches laid end to end in `buf` (which they must fill exactly) and returns
  * their headers. See the module header for the checks and error codes.
  */
@@ -191,7 +301,9 @@ export function validateRecordBatches(buf: Buffer): RecordBatchHeader[] {
       throw fail('INVALID_RECORD', pos, `recordsCount ${header.recordsCount} != lastOffsetDelta ${header.lastOffsetDelta} + 1`);
     }
     if (header.codec === 0) {
-      walkRecords(buf, pos + BATCH.RECORDS, pos + size, header.recordsCount, pos);
+      if (!walkRecordsFast(buf, pos + BATCH.RECORDS, pos + size, header.recordsCount)) {
+        walkRecords(buf, pos + BATCH.RECORDS, pos + size, header.recordsCount, pos);
+      }
     } else {
       if (!canDecompress(header.codec)) {
         throw new SluiceError('UNSUPPORTED_COMPRESSION_TYPE', `batch at byte ${pos}: compression codec ${codecName(header.codec)} is not supported`, {
@@ -205,7 +317,9 @@ export function validateRecordBatches(buf: Buffer): RecordBatchHeader[] {
         if (err instanceof SluiceError) throw fail(err.code, pos, err.message);
         throw err;
       }
-      walkRecords(inner, 0, inner.length, header.recordsCount, pos);
+      if (!walkRecordsFast(inner, 0, inner.length, header.recordsCount)) {
+        walkRecords(inner, 0, inner.length, header.recordsCount, pos);
+      }
     }
     out.push(header);
     pos += size;

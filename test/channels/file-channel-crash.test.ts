@@ -31,7 +31,7 @@ const [root, round] = process.argv.slice(2);
 const ch = new FileChannel('c1', {
   checkpointDir: join(root, 'ck'), dataDirs: [join(root, 'd1'), join(root, 'd2')], useDualCheckpoints: true,
   backupCheckpointDir: join(root, 'bk'), capacity: 100000, transactionCapacity: 1000, checkpointIntervalMs: 1000,
-  maxFileSize: 64 * 1024, minimumRequiredSpace: 0, keepAliveMs: 20, checkpointOnClose: true,
+  maxFileSize: 64 * 1024, minimumRequiredSpace: 0, keepAliveMs: 20, checkpointOnClose: true, inMemoryBytes: Number(round) % 2 === 0 ? 2048 : 64 << 20,
 }, new MetricsRegistry().group('CHANNEL', 'c1'));
 await ch.start();
 const putAck = openSync(join(root, 'puts.ack'), 'a');
@@ -104,7 +104,7 @@ describe('file channel SIGKILL', () => {
       const ch = new FileChannel('c1', {
         checkpointDir: join(root, 'ck'), dataDirs: [join(root, 'd1'), join(root, 'd2')], useDualCheckpoints: true,
         backupCheckpointDir: join(root, 'bk'), capacity: 100000, transactionCapacity: 1000, checkpointIntervalMs: 60_000,
-        maxFileSize: 64 * 1024, minimumRequiredSpace: 0, keepAliveMs: 10, checkpointOnClose: false,
+        maxFileSize: 64 * 1024, minimumRequiredSpace: 0, keepAliveMs: 10, checkpointOnClose: false, inMemoryBytes: 64 << 20,
       }, new MetricsRegistry().group('CHANNEL', 'c1'));
       await ch.start();
       const remaining: string[] = [];

@@ -33,11 +33,14 @@ const opts = (root: string, o: Partial<FileChannelOptions> = {}): FileChannelOpt
   minimumRequiredSpace: 0,
   keepAliveMs: 50,
   checkpointOnClose: true,
+  inMemoryBytes: 64 << 20,
   ...o,
 });
 const make = (o: FileChannelOptions): FileChannel => new FileChannel('c1', o, new MetricsRegistry().group('CHANNEL', 'c1'));
 
 channelContract('file', ({ capacity, transactionCapacity, keepAliveMs }) => make(opts(tmp(), { capacity, transactionCapacity, keepAliveMs })));
+channelContract('file (bodies on disk: inMemoryBytes 0)', ({ capacity, transactionCapacity, keepAliveMs }) =>
+  make(opts(tmp(), { capacity, transactionCapacity, keepAliveMs, inMemoryBytes: 0 })));
 
 const batchOf = (prefix: string, n: number, from = 0): EventBatch =>
   EventBatch.fromEvents(Array.from({ length: n }, (_, i) => ({ headers: { n: String(from + i) }, body: Buffer.from(`${prefix}${from + i}`) })));
@@ -111,7 +114,7 @@ describe('file channel properties', () => {
     expect(o).toMatchObject({
       checkpointDir: join(homedir(), '.flume', 'file-channel', 'checkpoint'), dataDirs: [join(homedir(), '.flume', 'file-channel', 'data')],
       capacity: 1_000_000, transactionCapacity: 10_000, checkpointIntervalMs: 30_000, maxFileSize: 2_146_435_071,
-      minimumRequiredSpace: 524_288_000, keepAliveMs: 3000, checkpointOnClose: true, useDualCheckpoints: false,
+      minimumRequiredSpace: 524_288_000, keepAliveMs: 3000, checkpointOnClose: true, useDualCheckpoints: false, inMemoryBytes: 64 << 20,
     });
   });
   it('splits dataDirs on commas and validates dual checkpoints', () => {
@@ -289,6 +292,30 @@ describe('file channel durability', () => {
     await ch.stop();
     const data = join(root, 'data');
     for (const n of readdirSync(data)) expect(statSync(join(data, n)).size).toBe(16);
+  });
+
+  it('keeps only inMemoryBytes of bodies in memory and reads the rest back from the log', async () => {
+    const root = tmp();
+    const o = opts(root, { inMemoryBytes: 300, capacity: 10_000 });
+    const ch = make(o);
+    await ch.start();
+    for (let i = 0; i < 20; i++) await putCommit(ch, EventBatch.fromEvents(Array.from({ length: 5 }, (_, j) => ({ headers: { i: String(i) }, body: Buffer.from(`${i}-${j}`.padEnd(20, '.')) }))));
+    const inMemory = (ch as unknown as { memBytes: number }).memBytes;
+    expect(inMemory).toBeLessThanOrEqual(300);
+    const got: string[] = [];
+    const t = ch.begin();
+    const b = await t.take(7); // spans pieces, partly from disk
+    await t.rollback(); // rolled-back pieces go back in memory, order kept
+    expect(b!.count).toBe(7);
+    for (;;) {
+      const tx = ch.begin();
+      const x = await tx.take(13);
+      await tx.commit();
+      if (!x) break;
+      for (let k = 0; k < x.count; k++) got.push(`${x.headers(k).i}:${x.body(k).toString().replace(/\.+$/, '')}`);
+    }
+    expect(got).toEqual(Array.from({ length: 100 }, (_, n) => `${Math.floor(n / 5)}:${Math.floor(n / 5)}-${n % 5}`));
+    await ch.stop();
   });
 
   it('group commit: concurrent commits share fdatasyncs', async () => {

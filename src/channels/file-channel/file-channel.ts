@@ -31,8 +31,12 @@
  * nothing is written. Takes are always allowed (they free space).
  * Log files are deleted once they, and every older file, hold no live events.
  *
- * Memory: committed events are kept in memory as well (the batches as put, or as read at
- * replay), so memory grows with the backlog, bounded by capacity.
+ * Memory: committed batches stay in memory (as put, or as read at replay) while the queued
+ * bodies fit in `inMemoryBytes` (Sluice's key, default 67108864 = 64 MiB); beyond that a
+ * committed batch is kept only on disk, as a pointer, and read back (pread of its PUT
+ * record) when a take reaches it. So memory stays bounded whatever the backlog, and the
+ * head of the queue, which takes need next, is the part most likely in memory.
+ * Replay still decodes the live records it scans before applying the bound.
  * Concurrency: single event loop; this module is the only mutator of its state. The
  * WAL writer's onDurable callback applies a commit synchronously with the durable
  * position, so a checkpoint snapshot is always consistent with its log position.
@@ -64,6 +68,8 @@ export interface FileChannelOptions {
   readonly minimumRequiredSpace: number;
   readonly keepAliveMs: number;
   readonly checkpointOnClose: boolean;
+  /** Body bytes of queued events kept in memory; the rest is read back from the log. */
+  readonly inMemoryBytes: number;
 }
 
 export const FILE_CHANNEL_DEFAULTS = {
@@ -75,6 +81,7 @@ export const FILE_CHANNEL_DEFAULTS = {
   maxFileSize: 2_146_435_071,
   minimumRequiredSpace: 524_288_000,
   keepAlive: 3,
+  inMemoryBytes: 64 * 1024 * 1024,
 } as const;
 
 /** Parses Flume's file channel properties (see the header). */
@@ -105,19 +112,24 @@ export function fileChannelOptions(ctx: Pick<ComponentContext, 'props'>): FileCh
     minimumRequiredSpace: p.getInt('minimumRequiredSpace', FILE_CHANNEL_DEFAULTS.minimumRequiredSpace, { min: 0 }),
     keepAliveMs: p.getInt('keep-alive', FILE_CHANNEL_DEFAULTS.keepAlive, { min: 0 }) * 1000,
     checkpointOnClose: p.getBoolean('checkpointOnClose', true),
+    inMemoryBytes: p.getInt('inMemoryBytes', FILE_CHANNEL_DEFAULTS.inMemoryBytes, { min: 0 }),
   };
 }
 
-/** Events [base, base+batch.count) of the PUT record at file:offset. */
+/**
+ * Events [base, base+count) of the PUT record at file:offset. `batch` holds them when in
+ * memory; undefined means "on disk only" (read back by FileChannel.load before a take).
+ */
 interface Piece {
   readonly file: number;
   readonly offset: number;
   readonly base: number;
-  readonly batch: EventBatch;
+  readonly count: number;
+  batch: EventBatch | undefined;
 }
 
 function slicePiece(p: Piece, from: number, to: number): Piece {
-  return { file: p.file, offset: p.offset, base: p.base + from, batch: p.batch.slice(from, to) };
+  return { file: p.file, offset: p.offset, base: p.base + from, count: to - from, batch: p.batch?.slice(from, to) };
 }
 
 type Waiter = () => void;
@@ -139,6 +151,10 @@ export class FileChannel implements Channel {
   /** Live (committed, not take-committed) events per log file. */
   private readonly live = new Map<number, number>();
   private readonly openTxs = new Set<FileTransaction>();
+  /** Body bytes of the queued pieces that are held in memory. */
+  private memBytes = 0;
+  /** Read handles on log files, for pieces read back from disk. */
+  private readonly readers = new Map<number, FileHandle>();
   private writer: WalWriter | undefined;
   private nextTxid = 1;
   private running = false;
@@ -204,6 +220,9 @@ export class FileChannel implements Channel {
     this.occupied = 0;
     this.live.clear();
     this.openTxs.clear();
+    this.memBytes = 0;
+    for (const fh of this.readers.values()) await fh.close().catch(() => undefined);
+    this.readers.clear();
     this.counters.set('Open', 0);
     this.counters.set('Closed', 1);
     this.counters.stop();
@@ -313,7 +332,7 @@ export class FileChannel implements Channel {
         let j = i;
         while (j < to && e.live[j] === 1) j++;
         if (j > i) {
-          this.queue.push({ file, offset, base: i, batch: e.batch.slice(i, j) });
+          this.queue.push({ file, offset, base: i, count: j - i, batch: e.batch.slice(i, j) });
           this.queued += j - i;
           this.live.set(file, (this.live.get(file) ?? 0) + (j - i));
           e.live.fill(2, i, j); // consumed: a later duplicate entry for the same events is skipped
@@ -322,6 +341,13 @@ export class FileChannel implements Channel {
       }
     }
     this.occupied = this.queued;
+    // Apply the memory bound: keep the head in memory, the rest as pointers.
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      const bytes = p.batch!.byteLength;
+      if (this.memBytes + bytes <= this.options.inMemoryBytes) this.memBytes += bytes;
+      else p.batch = undefined;
+    }
     for (const id of ids) if (!this.live.has(id)) this.live.set(id, 0);
     this.logger?.info({ events: this.queued, files: ids.length, fromCheckpoint: ck !== undefined }, 'file channel replay done');
     return maxId;
@@ -381,7 +407,7 @@ export class FileChannel implements Channel {
       for (const tx of this.openTxs) pieces.push(...tx.takenPieces());
       for (let i = this.head; i < this.queue.length; i++) pieces.push(this.queue[i]!);
       const entries = new Uint32Array(pieces.length * 4);
-      pieces.forEach((p, i) => entries.set([p.file, p.offset, p.base, p.base + p.batch.count], i * 4));
+      pieces.forEach((p, i) => entries.set([p.file, p.offset, p.base, p.base + p.count], i * 4));
       const bytes = encodeCheckpoint({ logFileId: w.durable.fileId, logOffset: w.durable.offset, nextTxid: this.nextTxid, entries });
       this.dirty = false;
       try {
@@ -415,6 +441,11 @@ export class FileChannel implements Channel {
     for (const id of ids) {
       if (id === current || (this.live.get(id) ?? 0) > 0) break;
       this.live.delete(id);
+      const reader = this.readers.get(id);
+      if (reader) {
+        this.readers.delete(id);
+        void reader.close().catch(() => undefined);
+      }
       const path = join(this.options.dataDirs[id % this.options.dataDirs.length]!, `log-${id}`);
       unlink(path).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.logger?.warn({ file: path, err: describeError(err) }, 'file channel could not delete a log file');
@@ -497,7 +528,7 @@ export class FileChannel implements Channel {
     let takePayload: Buffer | undefined;
     if (taken.length > 0) {
       const ptrs: number[] = [];
-      for (const p of taken) ptrs.push(p.file, p.offset, p.base, p.base + p.batch.count);
+      for (const p of taken) ptrs.push(p.file, p.offset, p.base, p.base + p.count);
       takePayload = encodeTakes(ptrs);
       size += RECORD_HEADER_SIZE + takePayload.length;
     }
@@ -516,7 +547,7 @@ export class FileChannel implements Channel {
       // Durable: apply synchronously (see the header).
       this.openTxs.delete(tx);
       if (takenEvents > 0) {
-        for (const p of taken) this.live.set(p.file, (this.live.get(p.file) ?? 0) - p.batch.count);
+        for (const p of taken) this.live.set(p.file, (this.live.get(p.file) ?? 0) - p.count);
         this.occupied -= takenEvents;
         this.counters.increment('EventTakeSuccessCount', takenEvents);
       }
@@ -524,7 +555,10 @@ export class FileChannel implements Channel {
         for (let i = 0; i < putBatches.length; i++) {
           const b = putBatches[i]!;
           if (b.count === 0) continue;
-          this.queue.push({ file: fileId, offset: offset + putOffsets[i]!, base: 0, batch: b });
+          const bytes = b.byteLength;
+          const keep = this.memBytes + bytes <= this.options.inMemoryBytes;
+          if (keep) this.memBytes += bytes;
+          this.queue.push({ file: fileId, offset: offset + putOffsets[i]!, base: 0, count: b.count, batch: keep ? b : undefined });
         }
         this.live.set(fileId, (this.live.get(fileId) ?? 0) + putEvents);
         this.queued += putEvents;
@@ -541,6 +575,49 @@ export class FileChannel implements Channel {
   }
 
   /** Reserves room for `events` puts; `credit` = events this same commit takes (freed with it). */
+  /** Reads back the on-disk pieces among the first `events` queued events. */
+  async loadHead(events: number): Promise<void> {
+    for (let guard = 0; guard < 1000; guard++) {
+      let missing: Piece | undefined;
+      let seen = 0;
+      for (let i = this.head; i < this.queue.length && seen < events; i++) {
+        const p = this.queue[i]!;
+        if (!p.batch) {
+          missing = p;
+          break;
+        }
+        seen += p.count;
+      }
+      if (!missing) return;
+      await this.load(missing);
+    }
+  }
+
+  private async load(p: Piece): Promise<void> {
+    let fh = this.readers.get(p.file);
+    const path = join(this.options.dataDirs[p.file % this.options.dataDirs.length]!, `log-${p.file}`);
+    if (!fh) {
+      fh = await open(path, 'r');
+      const raced = this.readers.get(p.file);
+      if (raced) {
+        await fh.close();
+        fh = raced;
+      } else this.readers.set(p.file, fh);
+    }
+    const r = await readRecordAt(fh, p.offset);
+    if (typeof r === 'string' || r.type !== RecordType.Put) {
+      throw new ChannelError(this.name, `log ${path}: the PUT record at offset ${p.offset} is ${typeof r === 'string' ? r : 'not a PUT'}; the channel's data is damaged`, 'CHANNEL_CORRUPT');
+    }
+    if (p.batch) return; // loaded meanwhile by another taker
+    const batch = decodeBatch(r.payload).slice(p.base, p.base + p.count);
+    // The piece may have been dequeued meanwhile (taken by another transaction): only
+    // queued pieces count towards memBytes.
+    let queued = false;
+    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i] === p) { queued = true; break; }
+    p.batch = batch;
+    if (queued) this.memBytes += batch.byteLength;
+  }
+
   reserve(events: number, credit: number): boolean {
     if (!this.hasSpaceFor(events, credit)) return false;
     this.occupied += events;
@@ -561,14 +638,14 @@ export class FileChannel implements Channel {
     let want = max;
     while (want > 0 && this.head < this.queue.length) {
       const p = this.queue[this.head]!;
-      if (p.batch.count <= want) {
+      if (p.count <= want) {
         pieces.push(p);
-        want -= p.batch.count;
+        want -= p.count;
         this.queue[this.head] = undefined as unknown as Piece;
         this.head++;
       } else {
         pieces.push(slicePiece(p, 0, want));
-        this.queue[this.head] = slicePiece(p, want, p.batch.count);
+        this.queue[this.head] = slicePiece(p, want, p.count);
         want = 0;
       }
     }
@@ -577,12 +654,14 @@ export class FileChannel implements Channel {
       this.head = 0;
     }
     this.queued -= max - want;
+    for (const p of pieces) if (p.batch) this.memBytes -= p.batch.byteLength;
     this.updateSize();
     return pieces;
   }
 
   requeue(pieces: readonly Piece[], events: number): void {
     if (pieces.length === 0) return;
+    for (const p of pieces) if (p.batch) this.memBytes += p.batch.byteLength;
     if (this.head >= pieces.length) {
       this.head -= pieces.length;
       for (let i = 0; i < pieces.length; i++) this.queue[this.head + i] = pieces[i]!;
@@ -656,12 +735,15 @@ class FileTransaction implements ChannelTransaction {
     }
     if (ch.size() === 0) await ch.waitUntil('data', () => ch.size() > 0, ch.keepAliveMs);
     if (this.state !== 'open' || !ch.isRunning) return null;
+    await ch.loadHead(allowed);
+    if (this.state !== 'open' || !ch.isRunning) return null;
     const pieces = ch.dequeue(allowed);
     if (pieces.length === 0) {
       ch.counters.increment('EventTakeAttemptCount');
       return null;
     }
-    const batch = pieces.length === 1 ? pieces[0]!.batch : EventBatch.concat(pieces.map((p) => p.batch));
+    // loadHead ran just before with no await since: every piece is in memory.
+    const batch = pieces.length === 1 ? pieces[0]!.batch! : EventBatch.concat(pieces.map((p) => p.batch!));
     ch.counters.increment('EventTakeAttemptCount', batch.count);
     this.takes.push(...pieces);
     this.takeEvents += batch.count;
