@@ -838,6 +838,7 @@ export class GroupCoordinator {
   /** Removes offsets past offsets.retention.minutes of groups without members; returns how many. */
   async expireOffsets(): Promise<number> {
     const now = this.clock.now();
+    this.store.pruneTombstones(now);
     let n = 0;
     for (const g of [...this.groups.values()]) {
       if (g.state !== 'Empty') continue;

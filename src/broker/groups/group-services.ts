@@ -37,6 +37,7 @@ function rawInt(config: BrokerConfig, key: string, min: number): number | undefi
 export async function startGroupServices(config: BrokerConfig, logs: LogManager): Promise<GroupServices> {
   const producers = new ProducerStates({
     dir: config.logDirs[0]!,
+    logs,
     expirationMs: config.producerIdExpirationMs,
     ...opt('expirationCheckIntervalMs', rawInt(config, 'producer.id.expiration.check.interval.ms', 1)),
   });

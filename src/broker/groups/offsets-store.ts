@@ -337,6 +337,20 @@ export class OffsetsStore {
     }
   }
 
+  /** Forgets tombstones older than delete.retention.ms (compaction would drop them too). */
+  pruneTombstones(now = this.now()): number {
+    let n = 0;
+    for (const p of this.parts) {
+      for (const [k, t] of p.tombstones) {
+        if (now - t.at >= this.opts.deleteRetentionMs) {
+          p.tombstones.delete(k);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** Memory-size figures for tests and the monitor. */
   stats(): { groupsWithOffsets: number; offsets: number; groupsWithMetadata: number; tombstones: number } {
     let offsets = 0;

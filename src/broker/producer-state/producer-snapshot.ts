@@ -82,10 +82,17 @@ export function snapshotFileName(offset: number): string {
   return `${String(offset).padStart(20, '0')}.snapshot`;
 }
 
-/** Snapshot offsets present in `dir`, ascending. */
+/** Snapshot offsets present in `dir`, ascending ([] when the directory is gone). */
 export function listSnapshots(dir: string): number[] {
   const out: number[] = [];
-  for (const n of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out; // partition deleted meanwhile
+    throw err;
+  }
+  for (const n of names) {
     const m = SNAPSHOT_FILE.exec(n);
     if (m) out.push(Number(m[1]));
   }

@@ -13,14 +13,15 @@
  * - Snapshots are written when an append made the partition roll (its segment count
  *   grew; at the log end offset, the state of everything below it) and for every loaded partition on a clean
  *   shutdown (`close`, at the log end offset). The two newest are kept.
- * - Producers idle for producer.id.expiration.ms are dropped by a periodic sweep and on access.
+ * - Producers idle for producer.id.expiration.ms are dropped by a periodic sweep and on
+ *   access; the sweep also forgets partitions of deleted topics.
  *
  * Ownership: one instance per broker; the produce path is the only writer of partition
  * state (through idempotent-append.ts). Single-threaded; loading is synchronous.
  */
 import { componentLogger } from '../../logger.js';
 import { systemClock, type Clock, type TimerHandle } from '../storage/clock.js';
-import type { PartitionLog } from '../storage/types.js';
+import type { LogManager, PartitionLog } from '../storage/types.js';
 import { replayBatches } from '../groups/log-replay.js';
 import { BATCH } from '../../protocol/record-batch-layout.js';
 import { readInt64 } from '../../protocol/record-batch-header.js';
@@ -38,6 +39,8 @@ export interface ProducerStatesOptions {
   /** How often the expiry sweep runs (default 10 minutes, Kafka's producer.id.expiration.check.interval.ms). */
   readonly expirationCheckIntervalMs?: number;
   readonly clock?: Clock;
+  /** When given, state of partitions no longer in it (deleted topics) is dropped by the sweep. */
+  readonly logs?: Pick<LogManager, 'partition'>;
 }
 
 interface Loaded {
@@ -186,9 +189,22 @@ export class ProducerStates {
   sweep(): number {
     const now = this.clock.now();
     let n = 0;
-    for (const l of this.parts.values()) n += l.state.expire(now);
+    for (const [pl, l] of this.parts) {
+      if (this.opts.logs && this.opts.logs.partition(pl.topic, pl.partition) !== pl) {
+        this.parts.delete(pl);
+        continue;
+      }
+      n += l.state.expire(now);
+    }
     for (const [id, e] of this.issued) if (now - e.at >= this.expirationMs) this.issued.delete(id);
     return n;
+  }
+
+  /** Loaded partitions and the producers they track (tests, monitor). */
+  stats(): { partitions: number; producers: number } {
+    let producers = 0;
+    for (const l of this.parts.values()) producers += l.state.producers.size;
+    return { partitions: this.parts.size, producers };
   }
 
   /** Clean shutdown: a snapshot at the log end of every loaded partition with producers. Call before the logs close. */

@@ -86,3 +86,28 @@ describe('ProducerIdAllocator', () => {
     expect(readFileSync(join(dir, PRODUCER_ID_FILE), 'latin1')).toBe('v1 30\n');
   });
 });
+
+describe('ProducerStates', () => {
+  let dir: string;
+  beforeEach(async () => { dir = await tempDir('sluice-pstates-'); });
+  afterEach(async () => { await removeDir(dir); });
+
+  it('forgets the state of partitions whose topic was deleted', async () => {
+    const { LogManagerImpl } = await import('../../../src/broker/storage/log-manager.js');
+    const { ProducerStates } = await import('../../../src/broker/producer-state/producer-states.js');
+    const logs = await LogManagerImpl.open({ logDirs: [join(dir, 'logs')] });
+    try {
+      await logs.createTopic('gone', 1);
+      const states = new ProducerStates({ dir, logs, expirationCheckIntervalMs: 1e9 });
+      const pl = logs.partition('gone', 0)!;
+      states.forPartition(pl).record(b(0), 0);
+      await logs.deleteTopic('gone');
+      expect(states.stats()).toEqual({ partitions: 1, producers: 1 });
+      states.sweep();
+      expect(states.stats()).toEqual({ partitions: 0, producers: 0 });
+      states.close();
+    } finally {
+      await logs.close();
+    }
+  });
+});
