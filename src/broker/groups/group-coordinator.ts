@@ -835,15 +835,22 @@ export class GroupCoordinator {
     }, this.o.offsetsRetentionCheckIntervalMs);
   }
 
-  /** Removes offsets past offsets.retention.minutes of groups without members; returns how many. */
+  /**
+   * Removes offsets past offsets.retention.minutes of groups without members, and offsets
+   * of deleted topics in any group; returns how many.
+   */
   async expireOffsets(): Promise<number> {
     const now = this.clock.now();
     this.store.pruneTombstones(now);
     let n = 0;
     for (const g of [...this.groups.values()]) {
-      if (g.state !== 'Empty') continue;
       const expired: string[] = [];
       for (const [k, c] of this.store.offsetsOf(g.groupId)) {
+        if (!this.logs.describeTopic(splitTpKey(k).topic)) {
+          expired.push(k); // the topic was deleted (Kafka drops such offsets too)
+          continue;
+        }
+        if (g.state !== 'Empty') continue;
         const base = g.protocolType ? Math.max(g.stateTimestamp, c.commitTimestamp) : c.commitTimestamp;
         const due = c.expireTimestamp >= 0 ? c.expireTimestamp : base + this.o.offsetsRetentionMs;
         if (now >= due) expired.push(k);

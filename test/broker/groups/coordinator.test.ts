@@ -371,6 +371,14 @@ describe('committed offsets', () => {
     expect(gc.fetchOffsets('old', null)).toEqual([]);
   });
 
+  it('drops committed offsets of a deleted topic on the expiry pass', async () => {
+    await logs.createTopic('doomed', 1);
+    await commit(-1, '', [['doomed', 0, 3], ['t', 0, 4]], { groupId: 'mixed' });
+    await logs.deleteTopic('doomed');
+    expect(await gc.expireOffsets()).toBe(1);
+    expect(gc.fetchOffsets('mixed', null).map((o) => o.topic)).toEqual(['t']);
+  });
+
   it('DeleteGroups: NON_EMPTY_GROUP with members, GROUP_ID_NOT_FOUND when unknown, tombstones otherwise', async () => {
     await commit(-1, '', [['t', 0, 1]], { groupId: 'solo' });
     await stableGroup(1);
