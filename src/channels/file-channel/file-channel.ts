@@ -134,6 +134,11 @@ function slicePiece(p: Piece, from: number, to: number): Piece {
 
 type Waiter = () => void;
 
+/** The FileChannelCounter attributes Flume adds to the channel counters. */
+export const FILE_CHANNEL_COUNTERS = [
+  'Open', 'Closed', 'Unhealthy', 'EventPutErrorCount', 'EventTakeErrorCount', 'CheckpointWriteErrorCount', 'CheckpointBackupWriteErrorCount',
+] as const;
+
 const SPACE_RECHECK_MS = 500;
 
 export class FileChannel implements Channel {
@@ -179,6 +184,7 @@ export class FileChannel implements Channel {
   async start(): Promise<void> {
     if (this.running) return;
     this.counters.start();
+    for (const c of FILE_CHANNEL_COUNTERS) this.counters.set(c, 0);
     this.counters.set('ChannelCapacity', this.capacity);
     const o = this.options;
     await mkdir(o.checkpointDir, { recursive: true });
@@ -543,7 +549,7 @@ export class FileChannel implements Channel {
     if (takePayload) pos = writeRecord(buf, pos, RecordType.Take, txid, takePayload);
     pos = writeRecord(buf, pos, RecordType.Commit, txid, undefined);
     if (putEvents > 0) this.writtenSinceCheck += size;
-    await this.writer.append(buf, (fileId, offset) => {
+    const written = this.writer.append(buf, (fileId, offset) => {
       // Durable: apply synchronously (see the header).
       this.openTxs.delete(tx);
       if (takenEvents > 0) {
@@ -566,6 +572,13 @@ export class FileChannel implements Channel {
       }
       this.dirty = true;
     });
+    try {
+      await written;
+    } catch (err) {
+      if (putEvents > 0) this.counters.increment('EventPutErrorCount');
+      if (takenEvents > 0) this.counters.increment('EventTakeErrorCount');
+      throw err;
+    }
     this.updateSize();
     if (putEvents > 0) this.wake(this.dataWaiters);
     if (takenEvents > 0) {
@@ -606,6 +619,8 @@ export class FileChannel implements Channel {
     }
     const r = await readRecordAt(fh, p.offset);
     if (typeof r === 'string' || r.type !== RecordType.Put) {
+      this.counters.increment('EventTakeErrorCount');
+      this.counters.set('Unhealthy', 1);
       throw new ChannelError(this.name, `log ${path}: the PUT record at offset ${p.offset} is ${typeof r === 'string' ? r : 'not a PUT'}; the channel's data is damaged`, 'CHANNEL_CORRUPT');
     }
     if (p.batch) return; // loaded meanwhile by another taker
