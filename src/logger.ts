@@ -4,13 +4,15 @@
  * Contract:
  * - Everything Sluice logs goes through `componentLogger(name)`; nothing in src/
  *   writes to `console` except CLI output in src/cli.
- * - Logs go to stdout (fd 1) as JSON lines by default, never into a directory
- *   that the default configuration tails.
+ * - Logs go to stdout (fd 1), never into a directory that the default configuration
+ *   tails: JSON lines when stdout is not a terminal (pipes, files, log collectors), and
+ *   pino-pretty's human format on a terminal. `SLUICE_LOG_FORMAT=json|pretty` forces one.
  * - `setLogLevel` may be called once at start-up (e.g. from
  *   `-Dflume.root.logger=DEBUG,console` or `SLUICE_LOG_LEVEL`); children follow it.
  * - Tests can silence logging with `SLUICE_LOG_LEVEL=silent`.
  */
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -22,11 +24,22 @@ function initialLevel(): LevelWithSilent {
   return 'info';
 }
 
-let root: Logger = pino({
-  level: initialLevel(),
-  base: { pid: process.pid },
-  timestamp: pino.stdTimeFunctions.isoTime,
-});
+function usePrettyOutput(): boolean {
+  const format = process.env['SLUICE_LOG_FORMAT']?.toLowerCase();
+  if (format === 'json') return false;
+  if (format === 'pretty') return true;
+  return process.stdout.isTTY === true;
+}
+
+function destination(): DestinationStream | undefined {
+  if (!usePrettyOutput()) return undefined;
+  // Synchronous, in-thread pretty printing: no worker thread, and nothing lost on exit.
+  return pretty({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
+const dest = destination();
+const rootOptions = { level: initialLevel(), base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+let root: Logger = dest ? pino(rootOptions, dest) : pino(rootOptions);
 
 const children = new Map<string, Logger>();
 

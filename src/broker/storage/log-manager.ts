@@ -137,8 +137,12 @@ export class LogManagerImpl implements LogManager {
     const clean = hasCleanShutdownMarker(d.path);
     const recovery = readCheckpoint(join(d.path, RECOVERY_POINT_CHECKPOINT));
     const starts = readCheckpoint(join(d.path, LOG_START_CHECKPOINT));
-    if (!clean) log.warn({ dir: d.path }, 'no clean-shutdown marker: recovering partitions from their recovery points');
-    for (const name of fs.readdirSync(d.path)) {
+    const entries = fs.readdirSync(d.path);
+    // A brand-new dir has no marker and nothing to recover: only warn when partitions exist.
+    if (!clean && entries.some((name) => /-\d+$/.test(name))) {
+      log.warn({ dir: d.path }, 'no clean-shutdown marker: recovering partitions from their recovery points');
+    }
+    for (const name of entries) {
       const full = join(d.path, name);
       if (/-delete$/.test(name) && /^.+-\d+\.[0-9a-f]+-delete$/.test(name)) {
         this.removeAsync(full);
