@@ -159,11 +159,22 @@ abstract class SyslogSourceBase implements Source {
     return out;
   }
 
-  /** Sends events in batches of batchSize; retries retriable failures while `retry()` holds. */
+  /**
+   * Sends events in batches of batchSize; retries retriable failures while `retry()` holds.
+   * A batch larger than a channel's transactionCapacity (syslogtcp/udp batch per read, and
+   * Flume configs size channels for one event per transaction) is split in halves.
+   */
   protected async deliver(events: FlumeEvent[], retry: () => boolean): Promise<boolean> {
-    const m = this.ctx.metrics;
     for (let i = 0; i < events.length; i += this.config.batchSize) {
       const part = events.slice(i, i + this.config.batchSize);
+      if (!(await this.deliverPart(part, retry))) return false;
+    }
+    return true;
+  }
+
+  private async deliverPart(part: FlumeEvent[], retry: () => boolean): Promise<boolean> {
+    const m = this.ctx.metrics;
+    {
       const batch = EventBatch.fromEvents(part);
       m.increment('EventReceivedCount', part.length);
       m.increment('AppendBatchReceivedCount');
@@ -176,6 +187,12 @@ abstract class SyslogSourceBase implements Source {
           break;
         } catch (err) {
           m.increment('ChannelWriteFail');
+          if (err instanceof SluiceError && err.code === 'CHANNEL_TRANSACTION_CAPACITY' && part.length > 1) {
+            m.increment('EventReceivedCount', -part.length);
+            m.increment('AppendBatchReceivedCount', -1);
+            const half = Math.ceil(part.length / 2);
+            return (await this.deliverPart(part.slice(0, half), retry)) && (await this.deliverPart(part.slice(half), retry));
+          }
           const retriable = err instanceof SluiceError && err.retriable;
           if (!retriable || !retry() || !this.running) {
             this.ctx.logger.error({ err: describeError(err), events: part.length }, 'Error writing to channel, syslog events dropped');

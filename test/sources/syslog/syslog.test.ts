@@ -9,6 +9,7 @@ import {
   multiportSyslogTcpSourceFactory, syslogSourceConfig, syslogTcpSourceFactory, syslogUdpSourceFactory, type SyslogTcpSource, type SyslogUdpSource,
 } from '../../../src/sources/syslog/syslog-sources.js';
 import { FakeOutput, sourceContext } from '../../interceptors/test-context.js';
+import { TransactionCapacityError } from '../../../src/channels/channel-errors.js';
 
 const run = promisify(execFile);
 const running: { stop(): Promise<void> }[] = [];
@@ -200,6 +201,22 @@ describe('syslog sources with logger(1)', () => {
     await out.until(() => out.events().length >= 1, 10_000);
     expect(out.rejected).toBe(1);
     expect(out.bodies()[0]).toMatch(/retried$/);
+  });
+
+  it('splits a read larger than the channel transactionCapacity instead of dropping it', async () => {
+    const out = new FakeOutput();
+    const orig = out.send.bind(out);
+    out.send = async (b) => {
+      if (b.count > 2) throw new TransactionCapacityError('c1', 'Put queue for MemoryTransaction of capacity 2 full');
+      return orig(b);
+    };
+    const { ports } = await startTcp({}, false, out);
+    const sock = connect(ports[0]!, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.end(['a', 'b', 'c', 'd', 'e'].map((x) => `<13>Feb  5 17:32:18 h ${x}\n`).join(''));
+    await out.until(() => out.bodies().length >= 5);
+    expect(out.bodies()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(out.batches.every((b) => b.count <= 2)).toBe(true);
   });
 
   it('survives random bytes (fuzz) on TCP and UDP: no crash, every connection handled', async () => {
