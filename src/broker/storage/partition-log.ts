@@ -12,8 +12,10 @@
  * - `flush.messages = 1` ("durable mode"): HW advances only over fdatasynced data,
  *   and append resolves only after the fdatasync covering it. Group commit: while an
  *   fdatasync is in flight, later appends wait and are all covered by the next single
- *   fdatasync. On an fdatasync failure in durable mode the unsynced tail is truncated
- *   and every waiting append fails with KAFKA_STORAGE_ERROR (none was acknowledged).
+ *   fdatasync; a flush starts one event-loop turn (setImmediate) after it is asked for, so
+ *   concurrent appends join it rather than waiting a full sync cycle. On an fdatasync
+ *   failure in durable mode the unsynced tail is truncated and every waiting append
+ *   fails with KAFKA_STORAGE_ERROR (none was acknowledged).
  * - Otherwise HW = LEO at once, and flushes follow flush.messages / flush.ms.
  * - A write failure (ENOSPC, EIO) truncates the partial write and throws
  *   KAFKA_STORAGE_ERROR; the log stays usable and later appends may succeed.
@@ -70,6 +72,11 @@ interface DataWaiter {
 
 const SEGMENT_LOG = /^(\d{20})\.log$/;
 const TRANSIENT = /\.(deleted|cleaned|swap)$/;
+
+/** Resolves after the current event-loop turn's I/O callbacks and microtasks (setImmediate). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export function storageError(message: string, cause: unknown, details: Record<string, unknown>): SluiceError {
   return new SluiceError('KAFKA_STORAGE_ERROR', message, { cause, retriable: true, details });
@@ -359,6 +366,10 @@ export class PartitionLogImpl implements PartitionLog {
     this.flushing = true;
     try {
       do {
+        // Group commit: before choosing what this fdatasync covers, let the appends already
+        // due in this event-loop turn join it: requests from other connections, and the
+        // appenders the previous sync just woke (their continuations are queued microtasks).
+        await yieldToEventLoop();
         this.flushAgain = false;
         if (this.deleted) break;
         const target = this.leo;
