@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, truncateSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import { channelContract } from './channel-contract.js';
@@ -316,6 +316,21 @@ describe('file channel durability', () => {
     }
     expect(got).toEqual(Array.from({ length: 100 }, (_, n) => `${Math.floor(n / 5)}:${Math.floor(n / 5)}-${n % 5}`));
     await ch.stop();
+  });
+
+  it('refuses directories locked by another live process and takes over a stale lock', async () => {
+    const root = tmp();
+    const o = opts(root);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(o.checkpointDir, { recursive: true });
+    writeFileSync(join(o.checkpointDir, 'in_use.lock'), String(process.ppid));
+    await expect(make(o).start()).rejects.toMatchObject({ code: 'CHANNEL_LOCKED' });
+    writeFileSync(join(o.checkpointDir, 'in_use.lock'), '999999999');
+    const ch = make(o);
+    await ch.start();
+    expect(readFileSync(join(o.checkpointDir, 'in_use.lock'), 'utf8')).toBe(String(process.pid));
+    await ch.stop();
+    expect(existsSync(join(o.checkpointDir, 'in_use.lock'))).toBe(false);
   });
 
   it('group commit: concurrent commits share fdatasyncs', async () => {

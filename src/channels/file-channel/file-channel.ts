@@ -30,6 +30,9 @@
  * minimumRequiredSpace, else the commit fails with a retriable CHANNEL_DISK_FULL error and
  * nothing is written. Takes are always allowed (they free space).
  * Log files are deleted once they, and every older file, hold no live events.
+ * Exclusive use: start() creates checkpointDir/in_use.lock holding the pid (as Flume locks
+ * its directories); a lock held by another live process is a CHANNEL_LOCKED error, a
+ * stale one (dead pid) is taken over. stop() removes it.
  *
  * Memory: committed batches stay in memory (as put, or as read at replay) while the queued
  * bodies fit in `inMemoryBytes` (Sluice's key, default 67108864 = 64 MiB); beyond that a
@@ -41,7 +44,7 @@
  * WAL writer's onDurable callback applies a commit synchronously with the durable
  * position, so a checkpoint snapshot is always consistent with its log position.
  */
-import { mkdir, open, statfs, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, statfs, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Channel, ChannelFactory, ChannelTransaction, ComponentContext } from '../../agent/component.js';
@@ -140,6 +143,7 @@ export const FILE_CHANNEL_COUNTERS = [
 ] as const;
 
 const SPACE_RECHECK_MS = 500;
+const LOCK_FILE = 'in_use.lock';
 
 export class FileChannel implements Channel {
   readonly name: string;
@@ -188,6 +192,7 @@ export class FileChannel implements Channel {
     this.counters.set('ChannelCapacity', this.capacity);
     const o = this.options;
     await mkdir(o.checkpointDir, { recursive: true });
+    await this.lock();
     if (o.backupCheckpointDir) await mkdir(o.backupCheckpointDir, { recursive: true });
     for (const d of o.dataDirs) await mkdir(d, { recursive: true });
     const maxId = await this.replay();
@@ -232,6 +237,34 @@ export class FileChannel implements Channel {
     this.counters.set('Open', 0);
     this.counters.set('Closed', 1);
     this.counters.stop();
+    await unlink(join(this.options.checkpointDir, LOCK_FILE)).catch(() => undefined);
+  }
+
+  private async lock(): Promise<void> {
+    const path = join(this.options.checkpointDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(path, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      let alive = false;
+      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (e) {
+          alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      }
+      if (alive) {
+        throw new ChannelError(this.name, `${path} is held by process ${pid}: another agent uses this file channel's directories`, 'CHANNEL_LOCKED');
+      }
+      this.logger?.warn({ file: path, pid }, 'file channel taking over a stale lock');
+      await unlink(path).catch(() => undefined);
+    }
   }
 
   size(): number {
