@@ -12,6 +12,7 @@
  * null header values are dropped; `body` may be a string, a number/boolean (its text), or
  * null/absent (empty body); anything else (top level not an array, an element that is not
  * an object, an object/array as a header value or body) is a JsonEventError.
+ * An empty or all-whitespace body is zero events (a GET without a body answers 200).
  * One reader per request; not reusable.
  */
 import { jsonParser } from 'stream-json/parser.js';
@@ -48,6 +49,8 @@ export class JsonEventReader {
   private skip = 0;
   private skipping = false;
   private chars = 0;
+  /** Whether any non-whitespace character arrived (an empty body is not an error). */
+  private sawText = false;
   private lines = 1;
 
   /** Characters consumed so far. */
@@ -56,6 +59,7 @@ export class JsonEventReader {
   }
 
   write(text: string): void {
+    if (!this.sawText && /\S/.test(text)) this.sawText = true;
     for (let i = 0; i < text.length; i += SLICE) {
       const piece = i === 0 && text.length <= SLICE ? text : text.slice(i, i + SLICE);
       this.chars += piece.length;
@@ -66,6 +70,8 @@ export class JsonEventReader {
 
   /** Ends the input; throws if the JSON is incomplete. Returns the events. */
   end(): RawJsonEvent[] {
+    // An empty (or all-whitespace) body is no events, not an error.
+    if (this.mode === 'top' && !this.sawText) return this.events;
     this.feed(none);
     if (this.mode !== 'done') throw this.fail('Incomplete JSON: the array is not closed');
     return this.events;

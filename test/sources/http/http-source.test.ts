@@ -129,6 +129,14 @@ describe('http source', () => {
     expect(r2.text).toMatch(/character 13 /);
   });
 
+  it('answers 200 to an empty body without sending anything', async () => {
+    const { out, port } = await start();
+    expect((await post(port, '')).status).toBe(200);
+    expect((await post(port, ' \n')).status).toBe(200);
+    expect((await post(port, '[]')).status).toBe(200);
+    expect(out.batches).toHaveLength(0);
+  });
+
   it('answers 503 when the channel is full', async () => {
     const out = new FakeOutput();
     out.rejectNext = 1;
