@@ -331,13 +331,26 @@ export class FileChannel implements Channel {
           if (!tx) return;
           pending.delete(r.txid);
           for (const p of tx.puts) {
-            const batch = decodeBatch(p.payload);
+            let batch: EventBatch;
+            try {
+              batch = decodeBatch(p.payload);
+            } catch (err) {
+              // CRC-valid but undecodable: written by an incompatible version. Skip, loudly.
+              this.logger?.error({ file: path, offset: p.offset, err: describeError(err) }, 'file channel cannot decode a committed PUT record; its events are skipped');
+              continue;
+            }
             const key = id * 2 ** 32 + p.offset;
             puts.set(key, { batch, live: new Uint8Array(batch.count).fill(1) });
             order.push({ key, from: 0, to: batch.count });
           }
           for (const t of tx.takes) {
-            const ptrs = decodeTakes(t);
+            let ptrs: Uint32Array;
+            try {
+              ptrs = decodeTakes(t);
+            } catch (err) {
+              this.logger?.error({ file: path, err: describeError(err) }, 'file channel cannot decode a committed TAKE record; its events may be delivered again');
+              continue;
+            }
             for (let i = 0; i < ptrs.length; i += 4) {
               const e = puts.get(ptrs[i]! * 2 ** 32 + ptrs[i + 1]!);
               if (e) e.live.fill(0, ptrs[i + 2]!, ptrs[i + 3]!);
