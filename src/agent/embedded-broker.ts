@@ -22,7 +22,8 @@ import type { Topology } from './topology.js';
 import { DEFAULT_POSITION_FILE } from '../sources/taildir/taildir-config.js';
 
 export interface InProcessBroker extends EmbeddedBrokerHandle {
-  appendBatches(topic: string, partition: number, buf: Buffer, options?: { requireDurable?: boolean }): Promise<AppendResult>;
+  /** `trusted`: batches this process encoded itself; only their framing is checked (broker.ts). */
+  appendBatches(topic: string, partition: number, buf: Buffer, options?: { requireDurable?: boolean; trusted?: boolean }): Promise<AppendResult>;
   ensureTopic(name: string, allowCreate: boolean): Promise<TopicDescription | undefined>;
   readonly logs: LogManager;
 }

@@ -132,7 +132,9 @@ export class EventBatch {
   }
 
   /**
-   * Concatenates batches into one. Bodies are copied once per input batch (the span
+   * Concatenates batches into one. When every batch views the same `data` Buffer (pieces
+   * of one read), the result views it too and no body byte is copied. Otherwise bodies
+   * are copied once per input batch (the span
    * from its first body's start to its last body's end, separators included) when the
    * batch's bodies are in increasing order, which every source produces; otherwise per
    * event. Never one copy per event on the common path.
@@ -140,16 +142,21 @@ export class EventBatch {
   static concat(batches: readonly EventBatch[]): EventBatch {
     if (batches.length === 1) return batches[0]!;
     if (batches.length === 0) return EventBatch.empty();
+    const first = batches[0]!.data;
+    let shared = true;
+    for (const b of batches) if (b.data !== first) shared = false;
     let count = 0;
     let bytes = 0;
     const spans: Array<[number, number] | null> = new Array(batches.length);
     batches.forEach((b, j) => {
       count += b.count;
+      if (shared) return;
       const span = monotonicSpan(b);
       spans[j] = span;
       bytes += span ? span[1] - span[0] : b.byteLength;
     });
-    const data = Buffer.allocUnsafe(bytes);
+    // Pieces of one buffer (consecutive chunks of one TAILDIR read): keep it, copy no bytes.
+    const data = shared ? first : Buffer.allocUnsafe(bytes);
     const starts = new Uint32Array(count);
     const ends = new Uint32Array(count);
     const anyOwn = batches.some((b) => b.eventHeaders !== undefined);
@@ -164,8 +171,12 @@ export class EventBatch {
     let k = 0;
     let pos = 0;
     batches.forEach((b, j) => {
+      // (A piece of one shared buffer needs no copy: its offsets are already right.)
       const span = spans[j];
-      if (span) {
+      if (shared) {
+        starts.set(b.starts, k);
+        ends.set(b.ends, k);
+      } else if (span) {
         b.data.copy(data, pos, span[0], span[1]);
         const shift = pos - span[0];
         for (let i = 0; i < b.count; i++) {
@@ -197,10 +208,9 @@ export class EventBatch {
           }
           return idx;
         });
-        for (let i = 0; i < b.count; i++) {
-          streamOf[k + i] = local[b.positions.streamOf[i]!]!;
-          endOffset[k + i] = b.positions.endOffset[i]!;
-        }
+        endOffset.set(b.positions.endOffset.subarray(0, b.count), k);
+        if (local.length === 1) streamOf.fill(local[0]!, k, k + b.count);
+        else for (let i = 0; i < b.count; i++) streamOf[k + i] = local[b.positions.streamOf[i]!]!;
       }
       k += b.count;
     });

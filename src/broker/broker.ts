@@ -21,6 +21,7 @@ import { componentLogger } from '../logger.js';
 import { API_NAMES } from '../protocol/api-keys.js';
 import { SUPPORTED_APIS } from '../protocol/codec.js';
 import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
+import { BATCH, MAGIC_V2 } from '../protocol/record-batch-layout.js';
 import { BrokerMetrics } from './broker-metrics.js';
 import type { BrokerConfig } from './config/server-config.js';
 import { createDispatchTable, type DispatchTable } from './handlers/index.js';
@@ -107,8 +108,19 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
  * on, instead of the Broker class: append record batches without a socket, recognise the
  * broker's own address, read the logs and the counters.
  */
+/**
+ * Options of `appendBatches`. `trusted`: the caller encoded the batches itself in this
+ * process (the Kafka sink's encoder), so the per-record validation walk and the CRC
+ * re-check are skipped; batch framing (size fields, magic) and max.message.bytes are
+ * still checked.
+ */
+export interface AppendBatchesOptions {
+  readonly requireDurable?: boolean;
+  readonly trusted?: boolean;
+}
+
 export interface EmbeddedBroker {
-  appendBatches(topic: string, partition: number, buf: Buffer, options?: { requireDurable?: boolean }): Promise<AppendResult>;
+  appendBatches(topic: string, partition: number, buf: Buffer, options?: AppendBatchesOptions): Promise<AppendResult>;
   isLocalAddress(host: string, port: number): boolean;
   ensureTopic(name: string, allowCreate: boolean): Promise<TopicDescription | undefined>;
   readonly logs: LogManager;
@@ -258,25 +270,33 @@ export class Broker implements EmbeddedBroker {
 
   /**
    * In-process produce for the agent's Kafka sink: validates the record batches in `buf`
-   * (as Produce does), auto-creates the topic when allowed, appends them, and counts
-   * bytes/records in. Throws SluiceError with a Kafka error name as `code`
+   * (as Produce does; only their framing with `trusted`, see AppendBatchesOptions),
+   * auto-creates the topic when allowed, appends them, and counts bytes/records in. Throws SluiceError with a Kafka error name as `code`
    * (UNKNOWN_TOPIC_OR_PARTITION, CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, KAFKA_STORAGE_ERROR…).
    */
-  async appendBatches(topic: string, partition: number, buf: Buffer, options: { requireDurable?: boolean } = {}): Promise<AppendResult> {
+  async appendBatches(topic: string, partition: number, buf: Buffer, options: AppendBatchesOptions = {}): Promise<AppendResult> {
     const desc = await this.ensureTopic(topic, true);
     const lg = desc ? this.logs.partition(topic, partition) : undefined;
     if (!lg) throw new SluiceError('UNKNOWN_TOPIC_OR_PARTITION', `no partition ${topic}-${partition}`, { retriable: true });
     const maxBytes = Number(this.logs.effectiveTopicConfig(topic)['max.message.bytes'] ?? this.settings.messageMaxBytes);
-    const checked = checkProduceRecords(buf, 9, maxBytes);
-    if (!Array.isArray(checked)) {
-      const name = Object.entries(ErrorCode).find(([, v]) => v === checked.errorCode)?.[0] ?? 'CORRUPT_MESSAGE';
-      throw new SluiceError(name, `${topic}-${partition}: ${checked.message}`);
+    let records = 0;
+    if (options.trusted === true) {
+      const framed = checkTrustedFraming(buf, maxBytes);
+      if (typeof framed !== 'number') throw new SluiceError(framed.code, `${topic}-${partition}: ${framed.message}`);
+      records = framed;
+    } else {
+      const checked = checkProduceRecords(buf, 9, maxBytes);
+      if (!Array.isArray(checked)) {
+        const name = Object.entries(ErrorCode).find(([, v]) => v === checked.errorCode)?.[0] ?? 'CORRUPT_MESSAGE';
+        throw new SluiceError(name, `${topic}-${partition}: ${checked.message}`);
+      }
+      for (const h of checked) records += h.recordsCount;
     }
     const r = await lg.append(buf, { leaderEpoch: 0, requireDurable: options.requireDurable === true });
     const m = this.metrics.topic(topic);
     m.produceRequests++;
     m.bytesIn += buf.length;
-    for (const h of checked) m.recordsIn += h.recordsCount;
+    m.recordsIn += records;
     return r;
   }
 
@@ -331,4 +351,25 @@ export class Broker implements EmbeddedBroker {
     if (this.ownsLogs && this.logManager) await this.logManager.close();
     log.info('broker stopped');
   }
+}
+
+/**
+ * Framing check of in-process batches (`appendBatches` with `trusted`): every batch's
+ * length field is in range and the batches tile `buf` exactly, magic is 2, and no batch
+ * exceeds `maxBytes`. Returns the total record count, or the error to throw.
+ */
+function checkTrustedFraming(buf: Buffer, maxBytes: number): number | { code: string; message: string } {
+  if (buf.length === 0) return { code: 'CORRUPT_MESSAGE', message: 'no records in the partition data' };
+  let pos = 0;
+  let records = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < BATCH.HEADER_SIZE) return { code: 'CORRUPT_MESSAGE', message: `batch at byte ${pos}: ${buf.length - pos} bytes left, less than a batch header` };
+    const size = buf.readInt32BE(pos + BATCH.BATCH_LENGTH) + BATCH.LOG_OVERHEAD;
+    if (size < BATCH.HEADER_SIZE || pos + size > buf.length) return { code: 'CORRUPT_MESSAGE', message: `batch at byte ${pos}: size ${size} does not fit the ${buf.length} bytes given` };
+    if (buf[pos + BATCH.MAGIC] !== MAGIC_V2) return { code: 'CORRUPT_MESSAGE', message: `batch at byte ${pos}: magic ${buf[pos + BATCH.MAGIC]} is not 2` };
+    if (size > maxBytes) return { code: 'MESSAGE_TOO_LARGE', message: `batch of ${size} bytes exceeds max.message.bytes ${maxBytes}` };
+    records += buf.readInt32BE(pos + BATCH.RECORDS_COUNT);
+    pos += size;
+  }
+  return records;
 }

@@ -67,4 +67,16 @@ describe('EventBatch', () => {
     expect(b.toEvents()).toEqual(ev);
     expect(bodies(b.slice(1, 2))).toEqual(['']);
   });
+
+  it('concat of pieces of one buffer copies no bytes and keeps positions', () => {
+    const whole = lineBatch('l0\nl1\nl2\nl3\nl4\n', '1:2:3:00000000000000aa:0', 1000);
+    const pieces = [whole.slice(0, 2), whole.slice(2, 3), whole.slice(3, 5)];
+    const all = EventBatch.concat(pieces);
+    expect(all.data).toBe(whole.data);
+    expect(bodies(all)).toEqual(['l0', 'l1', 'l2', 'l3', 'l4']);
+    expect(all.positions!.streams).toEqual(['1:2:3:00000000000000aa:0']);
+    expect(Array.from(all.positions!.endOffset)).toEqual(Array.from(whole.positions!.endOffset));
+    // Out of order pieces of one buffer are fine too: bodies stay views.
+    expect(bodies(EventBatch.concat([whole.slice(3, 5), whole.slice(0, 1)]))).toEqual(['l3', 'l4', 'l0']);
+  });
 });

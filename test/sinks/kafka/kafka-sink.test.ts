@@ -172,6 +172,32 @@ describe('KafkaSink on the embedded broker', () => {
     expect(withPos.length).toBeGreaterThan(1); // several batches, each with its own provenance
     const last = r[count - 1]!.headers.find((h) => h.key === 'sluice.pos')!;
     expect(JSON.parse(last.value!.toString())).toEqual({ '1:2:7:00000000000000aa:0': count * 301 });
+    // Each batch's provenance is the end position of its own last record.
+    for (const x of withPos) {
+      const at = r.indexOf(x);
+      expect(JSON.parse(x.headers.find((h) => h.key === 'sluice.pos')!.value!.toString())).toEqual({ '1:2:7:00000000000000aa:0': (at + 1) * 301 });
+    }
+  });
+
+  it('drops replayed events at or below the position the log holds; provisional streams and unpositioned events pass', async () => {
+    const stream = '1:3:7:00000000000000bb:0';
+    const provisional = '1:4:0:0000000000000000:0';
+    const mk = (from: number, to: number, streamIds: string[], streamOfFn: (i: number) => number, offFn: (i: number) => number): EventBatch => {
+      const bodies = Array.from({ length: to - from }, (_, k) => `line-${from + k}`);
+      const b = EventBatch.fromEvents(bodies.map((x) => ev(x)));
+      return new EventBatch({
+        data: b.data, starts: b.starts, ends: b.ends,
+        positions: { streams: streamIds, streamOf: Uint16Array.from(bodies, (_, k) => streamOfFn(from + k)), endOffset: Float64Array.from(bodies, (_, k) => offFn(from + k)) },
+      });
+    };
+    await run({ 'kafka.topic': 'replay', defaultPartitionId: '0' }, mk(0, 10, [stream], () => 0, (i) => (i + 1) * 10));
+    // A durable channel replays 5..14 after a "crash"; 10..14 are new. Plus a provisional-stream
+    // event with a low offset and an event without a position: both must pass.
+    const replay = mk(5, 17, [stream, provisional], (i) => (i === 15 ? 1 : 0), (i) => (i === 16 ? -1 : i === 15 ? 5 : (i + 1) * 10));
+    const { sink } = await run({ 'kafka.topic': 'replay', defaultPartitionId: '0' }, replay);
+    const got = records('replay', 0).map((x) => x.value!.toString());
+    expect(got).toEqual(Array.from({ length: 17 }, (_, i) => `line-${i}`));
+    expect((sink as unknown as { counters: { get(c: string): number } }).counters.get('ReplayDroppedCount')).toBe(5);
   });
 });
 
