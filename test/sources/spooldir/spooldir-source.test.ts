@@ -193,6 +193,24 @@ describe('spooldir source', () => {
     expect(existsSync(join(dir, 'f'))).toBe(true);
   });
 
+  it('consumeOrder youngest reads the newest file first; random reads them all', async () => {
+    const dir = await spool();
+    for (const [n, t] of [['old', 1000], ['mid', 2000], ['new', 3000]] as const) {
+      writeFileSync(join(dir, n), `${n}\n`);
+      setMtime(join(dir, n), t);
+    }
+    const out = new FakeOutput();
+    await start(dir, { consumeOrder: 'youngest' }, out);
+    await out.until(() => out.bodies().length >= 3);
+    expect(out.bodies()).toEqual(['new', 'mid', 'old']);
+    const d2 = await spool();
+    for (let i = 0; i < 5; i++) writeFileSync(join(d2, `f${i}`), `r${i}\n`);
+    const o2 = new FakeOutput();
+    await start(d2, { consumeOrder: 'random' }, o2);
+    await o2.until(() => o2.bodies().length >= 5);
+    expect(o2.bodies().sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
+  });
+
   it('recursiveDirectorySearch reads subdirectories', async () => {
     const dir = await spool();
     mkdirSync(join(dir, 'sub'));

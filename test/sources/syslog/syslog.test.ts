@@ -176,6 +176,15 @@ describe('syslog sources with logger(1)', () => {
     expect(ev.slice(2).map((e) => e.body.toString())).toEqual(['a', 'b', 'c']);
   });
 
+  it('keepFields all keeps the whole message as the body (source level)', async () => {
+    const { out, ports } = await startTcp({ keepFields: 'all' });
+    await run('logger', ['--tcp', '-n', '127.0.0.1', '-P', String(ports[0]), '--rfc3164', '-p', 'daemon.info', '-t', 'kf', 'kept']);
+    await out.until(() => out.events().length >= 1);
+    const e = out.events()[0]!;
+    expect(e.body.toString()).toMatch(/^<30>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kf.*kept$/);
+    expect(e.headers).toMatchObject({ Facility: '3', Severity: '6' });
+  });
+
   it('handles malformed, oversize and unterminated messages on TCP', async () => {
     const { out, ports } = await startTcp({ eventSize: 20 });
     const sock = connect(ports[0]!, '127.0.0.1');
