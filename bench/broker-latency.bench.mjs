@@ -4,10 +4,14 @@
 // MinBytes 1). Each record carries its send time (hrtime ns); latency = receive − send.
 // Prints p50/p99/p99.9/max beside Kafka's published 2 ms median / 3 ms p99 and our goal
 // p99 ≤ 5 ms. SLUICE_BENCH_LATENCY_SECONDS (default 10) sets the measured duration (after 1 s of warm-up).
+// Also printed: the broker's CPU µs per record over the measured window (from /proc/<pid>/stat),
+// and how many Fetch responses carried the records; on a loaded machine the tail is mostly
+// scheduling noise (compare the client's own event-loop delay row), the CPU figure is not.
 import { decodeResponse, encodeRequest } from '../dist/protocol/codec.js';
 import { decodeRecordBatch, encodeRecordBatch } from '../dist/protocol/record-batch.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { openConnection, percentile, startBrokerChild } from './broker-bench-util.mjs';
 
 const SECONDS = Number(process.env.SLUICE_BENCH_LATENCY_SECONDS ?? 10);
@@ -17,7 +21,22 @@ const TOPIC = 'latency';
 const WARMUP = RATE;
 let warm = 0;
 
+/** CPU seconds (user + system) used so far by process `pid` (Linux /proc; NaN elsewhere). */
+function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const broker = await startBrokerChild(['num.partitions=1']);
+let cpuAtWarm = NaN;
+let cpuAtEnd = NaN;
+let fetchResponses = 0;
+let fetchAtWarm = 0;
 const latencies = [];
 let produced = 0;
 let acked = 0;
@@ -43,6 +62,7 @@ try {
   });
   consumer = await openConnection(broker.port, (frame) => {
     const now = process.hrtime.bigint();
+    fetchResponses++;
     const { body } = decodeResponse(1, 11, frame);
     const rec = body.responses[0].partitions[0].records;
     let pos = 0;
@@ -54,7 +74,10 @@ try {
         if (BigInt(r.offset) < fetchOffset) continue;
         const ms = Number(now - r.value.readBigUInt64BE(0)) / 1e6;
         if (r.offset >= WARMUP) latencies.push(ms);
-        else warm++;
+        else if (++warm === WARMUP) {
+          cpuAtWarm = procCpuSeconds(broker.pid);
+          fetchAtWarm = fetchResponses;
+        }
         fetchOffset = BigInt(r.offset) + 1n;
       }
       pos += size;
@@ -86,6 +109,7 @@ try {
   });
   const deadline = Date.now() + 10_000;
   while (latencies.length + warm < produced && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  cpuAtEnd = procCpuSeconds(broker.pid);
   stopping = true;
   producer.destroy();
   consumer.destroy();
@@ -103,4 +127,5 @@ console.log(`| sluice produce → long-poll fetch | ${f(percentile(latencies, 0.
 const lag = globalThis.__lag;
 if (lag) console.log(`| this client's own event-loop delay (noise floor) | ${f(lag.percentile(50) / 1e6)} | ${f(lag.percentile(99) / 1e6)} | ${f(lag.percentile(99.9) / 1e6)} | ${f(lag.max / 1e6)} |`);
 console.log('| Kafka published (Kreps 2014) | 2 | 3 | 14 | – |');
+console.log(`broker CPU over the measured window: ${((cpuAtEnd - cpuAtWarm) * 1e6 / latencies.length).toFixed(1)} µs per record (produce + fetch), ${(fetchResponses - fetchAtWarm)} Fetch responses for ${latencies.length} records`);
 console.log(`| goal | – | ≤ 5 (${percentile(latencies, 0.99) <= 5 ? 'met' : 'not met'}) | – | – |`);

@@ -11,6 +11,12 @@
  *   sendfile(2) file → socket. On EAGAIN, wait for writability with the addon's libuv
  *   poll watcher (cancelled when the connection closes). Never a spin, never a
  *   threadpool thread.
+ * - Small FileSlice parts (≤ INLINE_SLICE_BYTES, 64 KiB), in either mode: read at once with
+ *   one positional read (pread; the tail a consumer long-polls for is in the page cache) and
+ *   written as a Buffer, corked with the response's other Buffers into ONE writev. For a
+ *   small response that is two syscalls instead of write + wait for its callback + sendfile
+ *   + write, which is what a latency-bound consumer waits on. A cold page makes this read
+ *   block the event loop for one disk read of at most 64 KiB.
  * - FileSlice parts in 'copy' mode (TLS, an in-memory Duplex, no addon, or forceCopy):
  *   fs.read into 1 MiB chunks (pooled for sockets, fresh for other Duplexes because they
  *   may hand the same Buffer to the reader), one read ahead, written with 'drain'
@@ -25,7 +31,7 @@
  * `destroy()` rejects every unfinished `write`, releases slices and destroys the stream.
  * Concurrency: single JS thread; the pump is the only code that sends.
  */
-import { read as fsRead } from 'node:fs';
+import { read as fsRead, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -52,6 +58,8 @@ export interface ConnectionWriterStats {
   copiedChunks: number;
   /** Writability watchers cancelled because the connection went away while waiting. */
   cancelledWaits: number;
+  /** Small slices read at once and written with the response's Buffers. */
+  inlineSlices: number;
 }
 
 export type InstrumentedConnectionWriter = ConnectionWriter & { readonly stats: Readonly<ConnectionWriterStats> };
@@ -61,6 +69,8 @@ export const COPY_CHUNK_BYTES = 1 << 20;
 const MAX_POOLED_CHUNKS = 16;
 /** Slices smaller than this get an exact-size buffer instead of a pooled chunk. */
 const SMALL_SLICE_BYTES = 64 * 1024;
+/** Slices up to this size are read at once and written with the Buffers around them (see header). */
+export const INLINE_SLICE_BYTES = 64 * 1024;
 /** Bytes passed to one sendfile call; after each such burst the pump yields to other connections. */
 const SENDFILE_BURST_BYTES = 16 << 20;
 const EAGAIN = osConstants.errno.EAGAIN;
@@ -112,7 +122,7 @@ type WaitKind = 'acks' | 'drain' | 'writable';
 
 class Writer implements InstrumentedConnectionWriter {
   readonly mode: 'sendfile' | 'copy';
-  readonly stats: ConnectionWriterStats = { sendfileCalls: 0, writableWaits: 0, copiedChunks: 0, cancelledWaits: 0 };
+  readonly stats: ConnectionWriterStats = { sendfileCalls: 0, writableWaits: 0, copiedChunks: 0, cancelledWaits: 0, inlineSlices: 0 };
 
   private readonly stream: Duplex;
   private readonly addon: NativeAddon | null;
@@ -283,28 +293,37 @@ class Writer implements InstrumentedConnectionWriter {
     while (job.next < parts.length) {
       const part = parts[job.next]!;
       job.next++;
-      if (!isFileSlice(part)) {
-        const following = parts[job.next];
-        if (!corked && following !== undefined && !isFileSlice(following)) {
-          this.stream.cork();
-          corked = true;
+      if (isFileSlice(part) && part.length > INLINE_SLICE_BYTES) {
+        if (corked) {
+          this.stream.uncork();
+          corked = false;
         }
-        this.queuedBytes -= part.length;
-        this.writeBuffer(part);
+        // From here the pump owns `part`'s reference (job.next has moved past it).
+        try {
+          if (this.mode === 'sendfile') await this.sendfileSlice(part);
+          else await this.copySlice(part);
+        } finally {
+          part.file.release();
+        }
+        if (this.failure) return;
         continue;
       }
-      if (corked) {
-        this.stream.uncork();
-        corked = false;
+      let buf: Buffer;
+      if (isFileSlice(part)) {
+        // A small slice; the pump owns its reference from here as well.
+        try {
+          buf = this.readInline(part);
+        } finally {
+          part.file.release();
+        }
+      } else buf = part;
+      const following = parts[job.next];
+      if (!corked && following !== undefined && (!isFileSlice(following) || following.length <= INLINE_SLICE_BYTES)) {
+        this.stream.cork();
+        corked = true;
       }
-      // From here the pump owns `part`'s reference (job.next has moved past it).
-      try {
-        if (this.mode === 'sendfile') await this.sendfileSlice(part);
-        else await this.copySlice(part);
-      } finally {
-        part.file.release();
-      }
-      if (this.failure) return;
+      this.queuedBytes -= buf.length;
+      if (buf.length > 0) this.writeBuffer(buf);
     }
     if (corked) this.stream.uncork();
   }
@@ -318,6 +337,24 @@ class Writer implements InstrumentedConnectionWriter {
     );
     log.warn({ path: slice.file.path, position: slice.position, length: slice.length, sent, peer: this.peer }, 'short file slice, closing connection');
     return err;
+  }
+
+  /** Reads a small slice whole with positional reads; a short read means the segment shrank. */
+  private readInline(slice: FileSlice): Buffer {
+    const out = Buffer.allocUnsafe(slice.length);
+    let done = 0;
+    while (done < slice.length) {
+      let n: number;
+      try {
+        n = readSync(slice.file.fd, out, done, slice.length - done, slice.position + done);
+      } catch (err) {
+        throw new SluiceError('SLICE_READ_FAILED', `reading ${slice.file.path} at ${slice.position + done}: ${(err as Error).message}`, { cause: err });
+      }
+      if (n === 0) throw this.shortSlice(slice, done);
+      done += n;
+    }
+    this.stats.inlineSlices++;
+    return out;
   }
 
   private async sendfileSlice(slice: FileSlice): Promise<void> {
