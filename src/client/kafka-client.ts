@@ -146,6 +146,8 @@ export interface CommittedOffset {
 }
 
 const RETRIES = 3;
+/** Newest Fetch version that addresses topics by name (v13+ use topic ids). */
+const FETCH_MAX_BY_NAME = 12;
 
 function parseBootstrap(list: string | readonly string[]): { host: string; port: number }[] {
   const items = (typeof list === 'string' ? list.split(',') : list).map((s) => s.trim()).filter((s) => s.length > 0);
@@ -372,7 +374,8 @@ export class KafkaClient {
           partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, logStartOffset: -1, partitionMaxBytes: p.maxBytes ?? 1_048_576 })),
         })),
         forgottenTopicsData: [], rackId: '',
-      }, { minVersion: 4, timeoutMs: this.requestTimeoutMs + maxWaitMs });
+        // Capped at v12: this client names topics; v13+ would need topic ids (KIP-516).
+      }, { version: Math.min(FETCH_MAX_BY_NAME, conn.versionFor(ApiKey.Fetch, 4)), timeoutMs: this.requestTimeoutMs + maxWaitMs });
       check(res.errorCode, 'Fetch');
       const done: FetchedPartition[] = [];
       const retry: FetchTarget[] = [];

@@ -1,5 +1,5 @@
 /**
- * Fetch (key 1), versions 4–12 (flexible from v12).
+ * Fetch (key 1), versions 4–16 (flexible from v12; topic ids from v13, KIP-516).
  *
  * Request (FetchRequest.json): ReplicaId (v0–14), MaxWaitMs, MinBytes, MaxBytes (v3+),
  *   IsolationLevel i8 (v4+), SessionId + SessionEpoch (v7+), Topics[Topic, Partitions[
@@ -9,6 +9,11 @@
  *   Partitions[PartitionIndex, ErrorCode, HighWatermark, LastStableOffset (v4+),
  *   LogStartOffset (v5+), AbortedTransactions? (v4+), PreferredReadReplica (v11+, -1),
  *   Records?]]; v12 puts a tag buffer after each partition's records.
+ * v13+: Topic (name) is replaced by TopicId (uuid) in Topics, ForgottenTopicsData and
+ *   Responses. v15 moves ReplicaId into the tagged ReplicaState; v16 adds tagged
+ *   NodeEndpoints and per-partition CurrentLeader to the response, which Kafka fills only
+ *   for NOT_LEADER_OR_FOLLOWER. A single broker never answers that, so both stay at their
+ *   defaults and the codec writes no tag bytes for them.
  *
  * Rules (issue 3 "Fetch rules", kafka.md §3c, §7):
  * - Long poll: answer as soon as MinBytes are available, an error occurs, or MaxWaitMs
@@ -21,6 +26,9 @@
  * - LastStableOffset = high watermark (no transactions). OFFSET_OUT_OF_RANGE (1) outside
  *   [logStartOffset, HW] comes from PartitionLog.read.
  * - Fetch sessions (KIP-227): always full fetches, SessionId 0.
+ * - Topic lookup: by name up to v12 (unknown ⇒ UNKNOWN_TOPIC_OR_PARTITION 3), by id from
+ *   v13 (unknown or zero id ⇒ UNKNOWN_TOPIC_ID 100; known id, unknown partition ⇒ 3).
+ *   Each answered topic echoes the request's name (≤v12) or id (v13+).
  * - Records are FileSlices: the codec emits them as their own parts and the connection
  *   writer sends them with sendfile. Slices read during a poll that keeps waiting are
  *   released before waiting; the slices of the final answer belong to the writer.
@@ -39,6 +47,8 @@ interface FetchPartition {
 }
 interface FetchTopic {
   readonly topic: string;
+  /** v13+ only (the codec fills a zero uuid below v13). */
+  readonly topicId?: Buffer;
   readonly partitions: readonly FetchPartition[];
 }
 interface FetchRequest {
@@ -55,10 +65,23 @@ interface Item {
   readonly offset: number;
   readonly maxBytes: number;
   readonly log: PartitionLog | undefined;
+  /** Error code answered when `log` is undefined. */
+  readonly missingCode: number;
+}
+
+/** A request topic resolved to its name; `name` is '' for an unknown id. */
+interface ResolvedTopic {
+  readonly name: string;
+  readonly topicId: Buffer;
+  readonly partitions: readonly FetchPartition[];
 }
 
 const EMPTY = Buffer.alloc(0);
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
+const UNKNOWN_TOPIC_ID = 100;
+const ZERO_UUID = Buffer.alloc(16);
+/** First Fetch version that names topics by id (KIP-516). */
+const TOPIC_ID_VERSION = 13;
 
 interface Pass {
   readonly topics: MessageBody[];
@@ -73,7 +96,7 @@ function isFileSlice(x: unknown): x is FileSlice {
   return typeof x === 'object' && x !== null && 'file' in x && 'position' in x && 'length' in x;
 }
 
-function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly FetchTopic[], maxBytes: number): Pass {
+function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly ResolvedTopic[], maxBytes: number): Pass {
   const slices: FileSlice[] = [];
   const seenHw: number[] = [];
   let remaining = maxBytes;
@@ -89,7 +112,7 @@ function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly
       if (!it.log) {
         failed = true;
         seenHw.push(0);
-        partitions.push(partitionAnswer(it.partition, UNKNOWN_TOPIC_OR_PARTITION, -1, -1, EMPTY));
+        partitions.push(partitionAnswer(it.partition, it.missingCode, -1, -1, EMPTY));
         continue;
       }
       const lg = it.log;
@@ -120,7 +143,7 @@ function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly
         partitions.push(partitionAnswer(it.partition, kafkaErrorCode(err), lg.highWatermark(), lg.logStartOffset(), EMPTY));
       }
     }
-    topics.push({ topic: t.topic, partitions });
+    topics.push({ topic: t.name, topicId: t.topicId, partitions });
   }
   return { topics, bytes, failed, slices, seenHw };
 }
@@ -163,32 +186,44 @@ export const fetchHandler: ApiHandler = {
   apiKey: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 12,
+  maxVersion: 16,
   async handle(ctx: RequestContext, body: MessageBody): Promise<MessageBody> {
     const req = body as unknown as FetchRequest;
     const { services } = ctx;
+    const byId = ctx.header.apiVersion >= TOPIC_ID_VERSION;
+    const topics: ResolvedTopic[] = [];
     const items: Item[] = [];
     for (const t of req.topics) {
+      let name = t.topic;
+      let missingCode = UNKNOWN_TOPIC_OR_PARTITION;
+      const topicId = t.topicId ?? ZERO_UUID;
+      if (byId) {
+        const d = topicId.equals(ZERO_UUID) ? undefined : services.logs.topicById(topicId);
+        name = d ? d.name : '';
+        if (!d) missingCode = UNKNOWN_TOPIC_ID;
+      }
+      topics.push({ name, topicId, partitions: t.partitions });
       for (const p of t.partitions) {
         items.push({
-          topic: t.topic,
+          topic: name,
           partition: p.partition,
           offset: Number(p.fetchOffset),
           maxBytes: p.partitionMaxBytes,
-          log: services.logs.partition(t.topic, p.partition),
+          log: name === '' && byId ? undefined : services.logs.partition(name, p.partition),
+          missingCode,
         });
       }
     }
     const maxBytes = req.maxBytes === undefined || req.maxBytes <= 0 ? 0x7fffffff : req.maxBytes;
     const minBytes = Math.max(0, req.minBytes);
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
-    let pass = readPass(ctx, items, req.topics, maxBytes);
+    let pass = readPass(ctx, items, topics, maxBytes);
     for (;;) {
       const left = deadline - Date.now();
       if (pass.failed || pass.bytes >= minBytes || left <= 0 || ctx.signal.aborted || items.length === 0) break;
       for (const s of pass.slices) s.file.release();
       await waitForAny(items, pass.seenHw, left, ctx.signal);
-      pass = readPass(ctx, items, req.topics, maxBytes);
+      pass = readPass(ctx, items, topics, maxBytes);
     }
     for (const t of pass.topics) {
       const name = t['topic'] as string;
