@@ -79,11 +79,13 @@ if (session) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(profileFile, JSON.stringify(profile));
 }
+const mem = process.memoryUsage();
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 await agent.shutdown();
 await broker.stop();
 process.chdir(REPO);
 rmSync(dir, { recursive: true, force: true });
+if (process.env.SLUICE_BENCH_MEM) console.log(Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, `${(v / 2 ** 20).toFixed(0)} MB`])));
 console.log(`| lines | seconds | lines/s | event-loop utilization | CPU s (user+sys) | peak RSS MB |`);
 console.log(`|---:|---:|---:|---:|---:|---:|`);
 console.log(`| ${N.toLocaleString()} | ${secs.toFixed(2)} | ${Math.round(N / secs).toLocaleString()} | ${(elu.utilization * 100).toFixed(0)}% | ${((cpu.user + cpu.system) / 1e6).toFixed(2)} | ${(Number(hwm[1]) / 1024).toFixed(0)} |`);

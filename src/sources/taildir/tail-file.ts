@@ -11,7 +11,14 @@
  * Reads are up to `chunkSize` bytes into a FRESH buffer (never reused: the chunk's
  * event bodies are views into it and may sit in a memory channel after commit), sized
  * to the bytes available so a small append pins a small buffer. An unterminated tail
- * is re-read with the next chunk. A line longer than maxLineLength is handled in
+ * is re-read with the next chunk.
+ * Read-ahead: when a read leaves more of the file unread, the next read (from just after
+ * the buffer's last '\n', where the next chunk will start) is issued at once, so the
+ * threadpool copies the next buffer while the pump scans and sends this one. At most one
+ * read-ahead per file; it is used only when it starts exactly at `readOff` and passes the
+ * same fingerprint check as any read, and is dropped on truncation, on close and by
+ * `dropReadAhead()` (the pump calls it when it leaves the file, so at most one read-ahead
+ * buffer is alive per source). A line longer than maxLineLength is handled in
  * long-line mode: its head is kept (truncate) or dropped (skip) and the rest is
  * discarded up to its '\n'; the position only moves once that '\n' is seen.
  * Truncation: size < readOff, or the first fpLen bytes changed (copytruncate followed
@@ -71,6 +78,7 @@ export class TailFile {
   private buf: Buffer | null = null;
   private bufBase = 0;
   private longLine: { start: number; kept: Buffer | null } | null = null;
+  private ahead: { off: number; want: number; read: Promise<{ buf: Buffer; bytesRead: number } | null> } | null = null;
   private readonly scan = newScanOut();
   private headersCache: { key: string; value: Readonly<Record<string, string>> } | null = null;
 
@@ -156,8 +164,23 @@ export class TailFile {
     this.readOff = 0;
     this.buf = null;
     this.longLine = null;
+    this.ahead = null;
     this.fp = null;
     this.lastChange = Date.now();
+  }
+
+  /** Forgets the read-ahead (its buffer is garbage once the read completes). */
+  dropReadAhead(): void {
+    this.ahead = null;
+  }
+
+  /** Starts reading `want` bytes at `off` in the threadpool; errors surface as null (the normal read retries). */
+  private startReadAhead(off: number, want: number): void {
+    const fh = this.fh;
+    if (!fh || want <= 0) return;
+    const buf = Buffer.allocUnsafe(want);
+    const read = fh.read(buf, 0, want, off).then((r) => ({ buf, bytesRead: r.bytesRead }), () => null);
+    this.ahead = { off, want, read };
   }
 
   commit(advanceTo: number): void {
@@ -197,16 +220,39 @@ export class TailFile {
         if (this.size <= bufferedEnd) return null;
       }
       const want = Math.min(lim.chunkSize, this.size - this.readOff);
-      const fresh = Buffer.allocUnsafe(want);
-      const { bytesRead } = await this.fh.read(fresh, 0, want, this.readOff);
+      let fresh: Buffer | null = null;
+      let bytesRead = 0;
+      const ahead = this.ahead;
+      this.ahead = null;
+      if (ahead !== null && ahead.off === this.readOff) {
+        const r = await ahead.read;
+        if (r !== null && r.bytesRead > 0 && this.fh !== null && this.ahead === null) {
+          fresh = r.buf;
+          bytesRead = r.bytesRead;
+        }
+      }
+      if (!this.fh) return null;
+      if (fresh === null) {
+        fresh = Buffer.allocUnsafe(want);
+        bytesRead = (await this.fh.read(fresh, 0, want, this.readOff)).bytesRead;
+      }
       // Verify after the read: a rewrite that raced with it shows up in the first bytes.
       if (this.fp !== null && !(await matchesFingerprint(this.fh, this.fp))) {
         this.restart();
         continue;
       }
       if (bytesRead <= (buf ? bufferedEnd - this.readOff : 0)) return null;
-      this.buf = bytesRead === want ? fresh : fresh.subarray(0, bytesRead);
+      this.buf = bytesRead === fresh.length ? fresh : fresh.subarray(0, bytesRead);
       this.bufBase = this.readOff;
+      // More of the file is waiting: read it while this buffer is scanned and sent.
+      const end = this.bufBase + this.buf.length;
+      if (this.size > end && this.longLine === null) {
+        const lastNl = this.buf.lastIndexOf(10);
+        if (lastNl >= 0) {
+          const off = this.bufBase + lastNl + 1;
+          this.startReadAhead(off, Math.min(lim.chunkSize, this.size - off));
+        }
+      }
     }
   }
 
@@ -309,8 +355,11 @@ export class TailFile {
 
   async close(): Promise<void> {
     const fh = this.fh;
+    const ahead = this.ahead;
     this.fh = null;
     this.buf = null;
+    this.ahead = null;
+    if (ahead) await ahead.read; // never rejects; lets the read finish before the fd closes
     if (fh) await fh.close().catch(() => undefined);
   }
 }

@@ -365,6 +365,7 @@ export class TaildirSource implements Source {
               n++;
               progressed = true;
             }
+            t.dropReadAhead(); // leaving this file for now: no buffer kept for it
             if (t.truncations !== truncs) this.log.info({ file: t.path, gen: t.gen }, 'file truncated or rewritten in place; read from 0');
             if (!this.stopping) await this.maybeClose(t);
           } catch (err) {
