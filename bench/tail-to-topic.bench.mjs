@@ -2,14 +2,22 @@
 // 1 GiB; SLUICE_BENCH_LINES=n), page cache hot. The agent runs as a child process with npm
 // start's configuration (ports rewritten); the file is moved into place once the agent runs,
 // and the clock runs from then until the topic's log end offset reaches N (thin client
-// ListOffsets, polled every 20 ms). Peak RSS = the agent's VmHWM.
+// ListOffsets, polled every 20 ms; agent start-up is not counted). Peak RSS = the agent's
+// VmHWM; CPU s = the agent's utime+stime over the run (all its threads).
 // Beside it, in the same run: the same with fsync per append (log.flush.interval.messages=1),
 // `tail -c +1 -F file | line counter` (the limit), and rsyslog imfile → omfile when rsyslogd
-// is installed (Debian rsyslog, foreground, private config, direct queue, flushOnTXEnd off).
+// is installed (Debian rsyslog — a bench-only dependency, `apt-get install rsyslog`; run in
+// the foreground with a private config: `rsyslogd -n -f CONF -i PIDFILE`, direct queue,
+// omfile flushOnTXEnd off; clock from its start until the output holds the last lines).
+// The runs are interleaved and repeated (SLUICE_BENCH_REPEAT, default 3); each row is its
+// best run, since other load on the host only ever slows a run down.
+// SLUICE_BENCH_ROWS=sluice,fsync,rsyslog,tail picks rows; SLUICE_BENCH_AGENT_NODE_ARGS adds
+// node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": the agent is stopped
+// with SIGTERM, so the profile is written; summarize with bench/pipeline-profile-summary.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync, writeSync, readSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KafkaClient } from '../dist/client/kafka-client.js';
 
@@ -93,26 +101,31 @@ async function runRsyslog(source) {
   if (spawnSync('sh', ['-c', 'command -v rsyslogd']).status !== 0) return { label: 'rsyslog imfile → omfile (not installed)', secs: NaN, rss: NaN, done: false };
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-rsyslog-'));
   const out = join(dir, 'out.log');
-  writeFileSync(join(dir, 'rsyslog.conf'), `global(workDirectory="${dir}")\nmodule(load="imfile")\ninput(type="imfile" File="${source}" Tag="b" ruleset="r")\nruleset(name="r" queue.type="Direct"){ action(type="omfile" file="${out}" template="RSYSLOG_FileFormat" flushOnTXEnd="off" asyncWriting="on") }\n`);
+  writeFileSync(join(dir, 'rsyslog.conf'), `global(workDirectory="${dir}")\nmodule(load="imfile")\ninput(type="imfile" File="${source}" Tag="b" ruleset="r")\nruleset(name="r" queue.type="Direct"){ action(type="omfile" file="${out}" template="RSYSLOG_FileFormat" flushOnTXEnd="off" asyncWriting="on" ioBufferSize="64k") }\n`);
   const t0 = performance.now();
   const child = spawn('rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'pid')], { stdio: 'ignore' });
-  // Each output line is longer than the input line; count lines by scanning the output file's growth.
+  // Done when the output's last complete line carries one of the input's last line numbers
+  // (each input line starts with its 12-digit index). With flushOnTXEnd off, omfile holds
+  // the last partial 64 KiB buffer (≤ ~470 of these lines) until its next flush interval,
+  // so the last RSYSLOG_HELD lines are not waited for (< 0.05% of the default run).
+  // Reading only the file's tail keeps this process off the CPU rsyslogd needs.
+  const RSYSLOG_HELD = 1000;
   let lines = 0;
-  let pos = 0;
   const deadline = Date.now() + 600_000;
+  const tailBuf = Buffer.alloc(4096);
   while (lines < N && Date.now() < deadline) {
-    await sleep(50);
+    await sleep(20);
     if (!existsSync(out)) continue;
     const size = statSync(out).size;
-    if (size > pos) {
-      const fd = openSync(out, 'r');
-      const b = Buffer.alloc(size - pos);
-      const { readSync } = await import('node:fs');
-      readSync(fd, b, 0, b.length, pos);
-      closeSync(fd);
-      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
-      pos = size;
-    }
+    if (size === 0) continue;
+    const fd = openSync(out, 'r');
+    const n = readSync(fd, tailBuf, 0, Math.min(size, tailBuf.length), Math.max(0, size - tailBuf.length));
+    closeSync(fd);
+    const text = tailBuf.subarray(0, n).toString('latin1');
+    const end = text.lastIndexOf('\n');
+    const lastLine = text.slice(text.lastIndexOf('\n', end - 1) + 1, end);
+    const m = / (\d{12})x+$/.exec(lastLine);
+    if (m && Number(m[1]) >= N - 1 - RSYSLOG_HELD) lines = N;
   }
   const secs = (performance.now() - t0) / 1000;
   const cpu = cpuSecs(child.pid);
@@ -125,26 +138,40 @@ async function runRsyslog(source) {
 const work = mkdtempSync(join(tmpdir(), 'sluice-bench-src-'));
 const source = join(work, 'lines.log');
 makeFile(source);
-readFileSync(source).length; // page cache hot
-const rows = [];
-rows.push(await runAgent('sluice: TAILDIR → memory → embedded topic', source));
-const quick = process.env.SLUICE_BENCH_QUICK === '1'; // only the first row (profiling)
-if (!quick) {
-  rows.push(await runAgent('sluice: same, fsync per append (log.flush.interval.messages=1)', source, ['log.flush.interval.messages=1']));
-  rows.push(await runRsyslog(source));
-  rows.push(await runTail(source));
+spawnSync('cat', [source], { stdio: ['ignore', 'ignore', 'inherit'] }); // page cache hot
+const REPEAT = Math.max(1, Number(process.env.SLUICE_BENCH_REPEAT ?? 3));
+const WANT = new Set((process.env.SLUICE_BENCH_ROWS ?? 'sluice,fsync,rsyslog,tail').split(','));
+const runs = [
+  ['sluice', () => runAgent('sluice: TAILDIR → memory → embedded topic', source)],
+  ['fsync', () => runAgent('sluice: same, fsync per append (log.flush.interval.messages=1)', source, ['log.flush.interval.messages=1'])],
+  ['rsyslog', () => runRsyslog(source)],
+  ['tail', () => runTail(source)],
+].filter(([k]) => WANT.has(k));
+// Rounds interleave the runs so that load from other processes hits each alike; best of REPEAT.
+const best = new Map();
+for (let round = 0; round < REPEAT; round++) {
+  for (const [k, run] of runs) {
+    const r = await run();
+    const prev = best.get(k);
+    if (!prev || (r.done && (!prev.done || r.secs < prev.secs))) best.set(k, r);
+  }
 }
 rmSync(work, { recursive: true, force: true });
 
 const mb = (N * LINE) / 1e6;
-const sluice = rows[0];
-const rs = rows[2] ?? { secs: NaN };
-console.log(`\ntail → topic, ${N.toLocaleString()} lines × ${LINE} B (${mb.toFixed(0)} MB), page cache hot\n`);
-console.log('| run | seconds | lines/s | MB/s | CPU s | peak RSS MB | vs rsyslog |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) {
+const sluice = best.get('sluice');
+const rs = best.get('rsyslog') ?? { secs: NaN, done: false };
+const rsSecs = rs.done ? rs.secs : NaN;
+console.log(`\ntail → topic, ${N.toLocaleString()} lines × ${LINE} B (${mb.toFixed(0)} MB), page cache hot, best of ${REPEAT} (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs)\n`);
+console.log('| run | seconds | lines/s | MB/s | CPU s | lines per CPU-second | peak RSS MB | vs rsyslog |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of best.values()) {
   const lps = r.done ? N / r.secs : NaN;
-  const vs = Number.isFinite(rs.secs) && r.done ? (rs.secs / r.secs).toFixed(2) + '×' : '–';
-  console.log(`| ${r.label} | ${r.done ? r.secs.toFixed(2) : 'n/a'} | ${Number.isFinite(lps) ? Math.round(lps).toLocaleString() : 'n/a'} | ${Number.isFinite(lps) ? (mb / r.secs).toFixed(0) : 'n/a'} | ${Number.isFinite(r.cpu) ? r.cpu.toFixed(2) : '–'} | ${Number.isFinite(r.rss) ? (r.rss / 2 ** 20).toFixed(0) : '–'} | ${vs} |`);
+  const vs = Number.isFinite(rsSecs) && r.done ? (rsSecs / r.secs).toFixed(2) + '×' : '–';
+  const fmt = (v, f) => (Number.isFinite(v) ? f(v) : '–');
+  console.log(`| ${r.label} | ${r.done ? r.secs.toFixed(2) : 'n/a'} | ${fmt(lps, (v) => Math.round(v).toLocaleString())} | ${fmt(lps, () => (mb / r.secs).toFixed(0))} | ${fmt(r.cpu, (v) => v.toFixed(2))} | ${fmt(r.done ? N / r.cpu : NaN, (v) => Math.round(v).toLocaleString())} | ${fmt(r.rss, (v) => (v / 2 ** 20).toFixed(0))} | ${vs} |`);
 }
-console.log(`\nGoals: ≥ 2,000,000 lines/s (sluice: ${Math.round(N / sluice.secs).toLocaleString()}), ≥ 2.5× rsyslog, peak RSS ≤ 150 MB (sluice: ${(sluice.rss / 2 ** 20).toFixed(0)} MB).`);
+if (sluice) {
+  const vs = Number.isFinite(rsSecs) ? `${(rsSecs / sluice.secs).toFixed(2)}×` : 'n/a (rsyslogd not installed: apt-get install rsyslog)';
+  console.log(`\nGoals: ≥ 2,000,000 lines/s (sluice: ${Math.round(N / sluice.secs).toLocaleString()}), ≥ 2.5× rsyslog (sluice: ${vs}), peak RSS ≤ 150 MB (sluice: ${(sluice.rss / 2 ** 20).toFixed(0)} MB).`);
+}
