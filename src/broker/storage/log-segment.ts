@@ -15,6 +15,7 @@
  * own reference per slice. Appends use positional writes through StorageFs.
  */
 import { rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH } from '../../protocol/record-batch-layout.js';
 import type { SegmentFile } from './types.js';
@@ -77,6 +78,8 @@ export class LogSegment {
   readonly created: number;
   private bytesSinceLastIndexEntry = 0;
   private pinned: SegmentFile | null = null;
+  /** Rolled, and its index files not yet fdatasynced (see syncIndexes). */
+  private indexesUnsynced = false;
 
   private constructor(
     readonly dir: string,
@@ -219,14 +222,41 @@ export class LogSegment {
     return waited > segmentMs;
   }
 
-  /** Becomes read-only: final time-index entry, indexes written and synced, write pin dropped. */
+  /**
+   * Becomes read-only: final time-index entry, indexes written (not yet synced: that is
+   * `syncIndexes`, which the partition log's flush awaits before the recovery point passes
+   * this segment, so no fdatasync runs on the event loop during an append), write pin dropped.
+   */
   onBecomeInactive(): void {
     this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
-    this.offsetIndex.sync();
-    this.timeIndex.sync();
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.indexesUnsynced = true;
     this.unpin();
+  }
+
+  /**
+   * fdatasyncs the index files written by `onBecomeInactive`, off the event loop (libuv
+   * threadpool). A failure is logged, not thrown: indexes are rebuilt from the .log when
+   * they do not check out on open.
+   */
+  async syncIndexes(): Promise<void> {
+    if (!this.indexesUnsynced) return;
+    this.indexesUnsynced = false;
+    await Promise.all([this.offsetIndex.path, this.timeIndex.path].map(async (path) => {
+      let handle: FileHandle | null = null;
+      try {
+        handle = await open(path, 'r+');
+        await handle.datasync();
+      } catch (err) {
+        // ENOENT: retention deleted the segment meanwhile; nothing left to make durable.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+          log.warn({ path, err }, 'index fdatasync failed (the index is rebuilt from the log if it does not check out)');
+        }
+      } finally {
+        await handle?.close().catch(() => undefined);
+      }
+    }));
   }
 
   private unpin(): void {

@@ -314,7 +314,7 @@ export class PartitionLogImpl implements PartitionLog {
     });
   }
 
-  /** Rolls to a new active segment at the LEO; the old one is fdatasynced by the next flush. */
+  /** Rolls to a new active segment at the LEO; the old one (.log and indexes) is fdatasynced by the next flush, off the event loop. */
   roll(): void {
     const old = this.active;
     if (old.isEmpty) return;
@@ -379,15 +379,21 @@ export class PartitionLogImpl implements PartitionLog {
         const segs = [...this.dirty, targetSeg];
         this.dirty = [];
         targetSeg.persistIndexes();
-        const files: SegmentFile[] = [];
         try {
-          for (const s of segs) files.push(s.acquireFile());
-          for (const f of files) await this.fs.fdatasync(f.fd);
+          // One segment file held at a time: a backlog of rolled segments must not need
+          // more fds at once than the handle cache keeps.
+          for (const s of segs) {
+            const f = s.acquireFile();
+            try {
+              await this.fs.fdatasync(f.fd);
+            } finally {
+              f.release();
+            }
+          }
+          for (const s of segs) await s.syncIndexes();
         } catch (err) {
           this.onFlushFailure(err, segs);
           continue;
-        } finally {
-          for (const f of files) f.release();
         }
         this.synced = Math.max(this.synced, target);
         this.unflushed = Math.max(0, this.leo - this.synced);
