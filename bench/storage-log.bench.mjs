@@ -57,23 +57,34 @@ async function openLog(name, overrides = {}, clean = true) {
 const b16 = batch(Math.floor(16384 / 108), 100);
 const recsPerBatch = b16.readInt32BE(BATCH.LAST_OFFSET_DELTA) + 1;
 
-// 1. append throughput
+// 1. append throughput. Rounds alternate plain / log on fresh files, and each run's dirty
+// pages are synced (untimed) before the next starts, so neither side pays for the other's
+// writeback; the row reports the median ratio (SLUICE_BENCH_ROUNDS, default 3).
 {
-  const total = (BIG ? 2048 : 512) * 1024 * 1024;
+  const total = (BIG ? 2048 : 256) * 1024 * 1024;
   const n = Math.floor(total / b16.length);
-  const plainPath = join(root, 'plain.bin');
-  const fd = fs.openSync(plainPath, 'w');
-  let t = process.hrtime.bigint();
-  for (let i = 0, pos = 0; i < n; i++, pos += b16.length) fs.writeSync(fd, b16, 0, b16.length, pos);
-  const plainS = Number(process.hrtime.bigint() - t) / 1e9;
-  fs.closeSync(fd); fs.rmSync(plainPath);
-  const pl = await openLog('append', { 'segment.bytes': String(256 * 1024 * 1024) });
-  t = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await pl.append(b16);
-  const logS = Number(process.hrtime.bigint() - t) / 1e9;
-  await pl.close();
+  const roundsN = Number(process.env.SLUICE_BENCH_ROUNDS ?? 3);
+  const runs = [];
+  for (let round = 0; round < roundsN; round++) {
+    const plainPath = join(root, 'plain.bin');
+    const fd = fs.openSync(plainPath, 'w');
+    let t = process.hrtime.bigint();
+    for (let i = 0, pos = 0; i < n; i++, pos += b16.length) fs.writeSync(fd, b16, 0, b16.length, pos);
+    const plainS = Number(process.hrtime.bigint() - t) / 1e9;
+    fs.fdatasyncSync(fd);
+    fs.closeSync(fd); fs.rmSync(plainPath);
+    const pl = await openLog(`append${round}`, { 'segment.bytes': String(1024 * 1024 * 1024) });
+    t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await pl.append(b16);
+    const logS = Number(process.hrtime.bigint() - t) / 1e9;
+    await pl.close();
+    fs.rmSync(join(root, `append${round}`), { recursive: true, force: true });
+    runs.push({ plainS, logS, ratio: plainS / logS });
+  }
+  runs.sort((x, y) => x.ratio - y.ratio);
+  const { plainS, logS, ratio } = runs[runs.length >> 1];
   const mb = (n * b16.length) / 1e6;
-  rows.push(['append 16 KiB batches', `${(mb / logS).toFixed(0)} MB/s, ${((n * recsPerBatch) / logS / 1e6).toFixed(2)} M rec/s`, `plain writeSync ${(mb / plainS).toFixed(0)} MB/s`, `${((plainS / logS) * 100).toFixed(0)} % (goal ≥ 80 %)`]);
+  rows.push([`append 16 KiB batches (median of ${roundsN} rounds; ratios ${runs.map((r) => (r.ratio * 100).toFixed(0)).join('/')} %)`, `${(mb / logS).toFixed(0)} MB/s, ${((n * recsPerBatch) / logS / 1e6).toFixed(2)} M rec/s`, `plain writeSync ${(mb / plainS).toFixed(0)} MB/s`, `${(ratio * 100).toFixed(0)} % (goal ≥ 80 %)`]);
 }
 
 // 2. group commit
