@@ -161,10 +161,13 @@ function partitionAnswer(partitionIndex: number, errorCode: number, hw: number, 
   };
 }
 
+/** Abort reason of the per-wait controller: one shared value, so no DOMException (with its stack) per wake-up. */
+const WAIT_OVER: unknown = Object.freeze({ name: 'FetchWaitOver' });
+
 /** Waits until any partition's HW passes what was seen, `ms` elapse, or the session ends. */
 async function waitForAny(items: readonly Item[], seenHw: readonly number[], ms: number, outer: AbortSignal): Promise<void> {
   const ac = new AbortController();
-  const onAbort = (): void => ac.abort();
+  const onAbort = (): void => ac.abort(WAIT_OVER);
   outer.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(onAbort, ms);
   try {
@@ -178,7 +181,7 @@ async function waitForAny(items: readonly Item[], seenHw: readonly number[], ms:
   } finally {
     clearTimeout(timer);
     outer.removeEventListener('abort', onAbort);
-    ac.abort();
+    ac.abort(WAIT_OVER);
   }
 }
 
