@@ -131,8 +131,12 @@ const IGNORED_KAFKA_KEYS = new Set([
   'background.threads', 'log.roll.jitter.ms', 'log.roll.jitter.hours', 'transaction.state.log.num.partitions',
   'offsets.topic.segment.bytes', 'offsets.commit.timeout.ms', 'transactional.id.expiration.ms',
   'group.max.size', 'max.connections', 'max.connections.per.ip', 'broker.rack',
-  // Read directly by the broker (src/broker/broker.ts), not part of the typed config:
-  'queued.max.request.bytes',
+  // Read from the raw entries by the broker (src/broker/broker.ts), the group services
+  // (src/broker/groups/group-services.ts) and the monitor (src/monitor/), not the typed config:
+  'queued.max.request.bytes', 'offsets.retention.check.interval.ms', 'offset.metadata.max.bytes',
+  'producer.id.expiration.check.interval.ms', 'sluice.offsets.compact.after.bytes',
+  'sluice.group.max.member.metadata.bytes', 'sluice.monitor.allow.remote', 'sluice.monitor.allowed.hosts',
+  'sluice.monitor.sample.interval.ms',
 ]);
 
 type Setter = (e: PropertyEntry, c: Mutable) => void;

@@ -50,3 +50,20 @@ describe('server.properties', () => {
     expect(() => parseBrokerConfig('listeners=PLAINTEXT://0.0.0.0:9092')).toThrow(/advertised/);
   });
 });
+
+describe('keys read outside the typed config', () => {
+  it('are accepted without an unknown-key warning', () => {
+    const text = [
+      'queued.max.request.bytes=1000000',
+      'offsets.retention.check.interval.ms=1000',
+      'producer.id.expiration.check.interval.ms=1000',
+      'sluice.offsets.compact.after.bytes=1000',
+      'sluice.group.max.member.metadata.bytes=1000',
+      'sluice.monitor.allow.remote=false',
+      'sluice.monitor.allowed.hosts=example.test',
+      'sluice.monitor.sample.interval.ms=1000',
+    ].join('\n');
+    const cfg = parseBrokerConfig(text, 'server.properties');
+    expect(cfg.warnings).toEqual([]);
+  });
+});
