@@ -12,7 +12,9 @@
 // Goal: sendfile ≥ 80% of the raw loop's GB/s, and less CPU/GB than the fallback.
 //
 // Env: SLUICE_BENCH_BIG=1 → 1 GiB file (default 256 MiB); SLUICE_BENCH_MB=N overrides;
-//      SLUICE_BENCH_ROUNDS (default 3, best round reported); SLUICE_BENCH_FETCH_MB (default 4).
+//      SLUICE_BENCH_ROUNDS (default 3, best round reported); SLUICE_BENCH_FETCH_MB (default 4;
+//      fractions allowed: responses ≤ 64 KiB, e.g. 0.03125, take the writer's inline path —
+//      one pread and one writev per response — in both modes, so both rows measure that path).
 // Needs `npm run build` (dist/) and the built addon; python3 on PATH.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
