@@ -54,7 +54,8 @@ const PROVISIONAL_STREAM = ':0:0000000000000000:';
 interface Group {
   readonly topic: string;
   readonly partition: number;
-  readonly idx: number[];
+  /** Batch indices of the group's events, in order; null = every event of the batch (fast path). */
+  readonly idx: number[] | null;
   readonly recs: OutgoingRecord[] | null;
 }
 
@@ -218,7 +219,7 @@ export class KafkaSink extends ChannelSink {
           if (this.eo && c.batch.topic === this.config.topic) this.eo.noteAppended(c.batch.partition, o.nextOffset, c.positions ?? undefined);
           if (!this.chain.empty) for (let i = 0; i < c.batch.count; i++) acked.push({ topic: c.batch.topic, partition: c.batch.partition, offset: o.baseOffset + i, timestamp: c.batch.timestamp });
         } else {
-          for (let i = c.from; i < c.to; i++) dead.push(this.letter(batch, c.group.idx[i]!, c.group.topic, c.group.partition, o.code, o.message));
+          for (let i = c.from; i < c.to; i++) dead.push(this.letter(batch, eventAt(c.group, i), c.group.topic, c.group.partition, o.code, o.message));
         }
       });
       if (acked.length > 0) this.chain.onAcknowledgement(acked, null);
@@ -256,9 +257,7 @@ export class KafkaSink extends ChannelSink {
       return [];
     }
     const partition = explicit ?? this.nextPartition(topic, n);
-    const idx = new Array<number>(batch.count);
-    for (let i = 0; i < batch.count; i++) idx[i] = i;
-    return [{ topic, partition, idx, recs: null }];
+    return [{ topic, partition, idx: null, recs: null }];
   }
 
   private async routeGeneral(batch: EventBatch, dead: DeadLetter[]): Promise<Group[]> {
@@ -333,7 +332,7 @@ export class KafkaSink extends ChannelSink {
       const gk = `${p}\u0000${r.topic}`;
       let g = groups.get(gk);
       if (!g) groups.set(gk, (g = { topic: r.topic, partition: p, idx: [], recs: [] }));
-      g.idx.push(i);
+      g.idx!.push(i);
       g.recs!.push({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp });
     }
     return [...groups.values()];
@@ -353,7 +352,7 @@ export class KafkaSink extends ChannelSink {
           for (const h of r.headers) s += h.key.length + (h.value?.length ?? 0) + 4;
           return s;
         }
-        return RECORD_OVERHEAD + batch.bodyLength(g.idx[k]!);
+        return RECORD_OVERHEAD + batch.bodyLength(k);
       };
       let from = 0;
       let bytes = 0;
@@ -362,18 +361,19 @@ export class KafkaSink extends ChannelSink {
         from = to;
         bytes = 0;
       };
-      for (let k = 0; k < g.idx.length; k++) {
+      const n = g.idx ? g.idx.length : batch.count;
+      for (let k = 0; k < n; k++) {
         const s = sizeOf(k);
         if (s > limit) {
           flush(k);
-          dead.push(this.letter(batch, g.idx[k]!, g.topic, g.partition, 'MESSAGE_TOO_LARGE', `record of ${s} bytes exceeds the limit of ${limit} bytes (max ${max}) for ${g.topic}`));
+          dead.push(this.letter(batch, eventAt(g, k), g.topic, g.partition, 'MESSAGE_TOO_LARGE', `record of ${s} bytes exceeds the limit of ${limit} bytes (max ${max}) for ${g.topic}`));
           from = k + 1;
           continue;
         }
         if (bytes + s > limit) flush(k);
         bytes += s;
       }
-      flush(g.idx.length);
+      flush(n);
     }
     return out;
   }
@@ -387,7 +387,7 @@ export class KafkaSink extends ChannelSink {
       else {
         positions = new Map();
         for (let k = from; k < to; k++) {
-          const i = g.idx[k]!;
+          const i = eventAt(g, k);
           const off = p.endOffset[i]!;
           if (off >= 0) foldPosition(positions, p.streams[p.streamOf[i]!]!, off);
         }
@@ -405,6 +405,11 @@ export class KafkaSink extends ChannelSink {
     }
     return { batch: pb, group: g, from, to, positions };
   }
+}
+
+/** Batch index of the k-th event of a group. */
+function eventAt(g: Group, k: number): number {
+  return g.idx ? g.idx[k]! : k;
 }
 
 /** Events `keep` of `batch` as a new batch (shares the data buffer). */

@@ -258,9 +258,11 @@ export class TailFile {
 
   private scanChunk(buf: Buffer, from: number, lim: ReadLimits): Chunk | null {
     const n = lim.batchSize;
-    const starts = new Uint32Array(n);
-    const ends = new Uint32Array(n);
-    const endOffsets = new Float64Array(n);
+    // One allocation for the three per-line arrays (the Float64 view first, for alignment).
+    const ab = new ArrayBuffer(n * 16);
+    const endOffsets = new Float64Array(ab, 0, n);
+    const starts = new Uint32Array(ab, n * 8, n);
+    const ends = new Uint32Array(ab, n * 12, n);
     const s = this.scan;
     scanLines(buf, from, this.bufBase, n, lim.maxLineLength, lim.skipLong, starts, ends, endOffsets, s);
     const advanceTo = this.bufBase + s.next;
