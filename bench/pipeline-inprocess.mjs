@@ -3,8 +3,10 @@
 // moving the prepared file into ./logs until the partition log's end offset reaches N
 // (checked on every event-loop turn via setImmediate, so the check costs no sleeps).
 // Prints lines/s, the event-loop utilization over the run (idle = handshake latency,
-// not CPU), and with SLUICE_BENCH_PROFILE=FILE writes a .cpuprofile of just the run
-// (summarize it with bench/pipeline-profile-summary.mjs).
+// not CPU), where the idle went (source waiting for channel space, sink runner asleep on
+// an empty channel; prototypes wrapped here, bench only), the sink's take counters, and
+// with SLUICE_BENCH_PROFILE=FILE writes a .cpuprofile of just the run (summarize it with
+// bench/pipeline-profile-summary.mjs). SLUICE_BENCH_MEM=1 also prints process.memoryUsage().
 // Env: SLUICE_BENCH_LINES (default 2,000,000).
 import { cpSync, mkdtempSync, openSync, writeSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,25 @@ const { Broker } = await import('../dist/broker/broker.js');
 const { loadBrokerConfig } = await import('../dist/broker/config/server-config.js');
 const { Agent } = await import('../dist/agent/agent.js');
 const { linkExactlyOnce } = await import('../dist/agent/embedded-broker.js');
+const { MemoryChannel } = await import('../dist/channels/memory-channel.js');
+const { SinkRunner } = await import('../dist/agent/sink-runner.js');
+
+// Handshake accounting (wrapping prototypes, bench only): wall time the source spends
+// waiting for channel space, and the sink runner spends asleep (backoff on an empty channel).
+const waits = { space: 0, spaceN: 0, data: 0, dataN: 0, sinkSleep: 0, sinkSleepN: 0 };
+let counting = false;
+const origWaitUntil = MemoryChannel.prototype.waitUntil;
+MemoryChannel.prototype.waitUntil = async function (set, ready, timeoutMs) {
+  if (!counting || ready()) return origWaitUntil.call(this, set, ready, timeoutMs);
+  const t = performance.now();
+  try { return await origWaitUntil.call(this, set, ready, timeoutMs); } finally { waits[set] += performance.now() - t; waits[`${set}N`]++; }
+};
+const origSleep = SinkRunner.prototype.sleep;
+SinkRunner.prototype.sleep = async function (...args) {
+  if (!counting) return origSleep.apply(this, args);
+  const t = performance.now();
+  try { return await origSleep.apply(this, args); } finally { waits.sinkSleep += performance.now() - t; waits.sinkSleepN++; }
+};
 
 const REPO = resolve(import.meta.dirname, '..');
 const N = Number(process.env.SLUICE_BENCH_LINES ?? 2_000_000);
@@ -60,6 +81,7 @@ if (profileFile) {
 }
 const elu0 = performance.eventLoopUtilization();
 const cpu0 = process.cpuUsage();
+counting = true;
 const t0 = performance.now();
 renameSync(src, join(dir, 'logs/flume.log'));
 let leo = 0;
@@ -73,6 +95,8 @@ await new Promise((res) => {
   check();
 });
 const secs = (performance.now() - t0) / 1000;
+counting = false;
+const sinkCounters = agent.metrics.all().find((g) => g.type === 'SINK')?.snapshot() ?? {};
 const elu = performance.eventLoopUtilization(elu0);
 const cpu = process.cpuUsage(cpu0);
 if (session) {
@@ -85,6 +109,7 @@ await agent.shutdown();
 await broker.stop();
 process.chdir(REPO);
 rmSync(dir, { recursive: true, force: true });
+console.log(`source waiting for channel space: ${waits.space.toFixed(0)} ms over ${waits.spaceN} waits; sink runner asleep (empty channel): ${waits.sinkSleep.toFixed(0)} ms over ${waits.sinkSleepN} backoffs; takes: ${sinkCounters.BatchCompleteCount ?? 0} full, ${sinkCounters.BatchUnderflowCount ?? 0} partial, ${sinkCounters.BatchEmptyCount ?? 0} empty`);
 if (process.env.SLUICE_BENCH_MEM) console.log(Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, `${(v / 2 ** 20).toFixed(0)} MB`])));
 console.log(`| lines | seconds | lines/s | event-loop utilization | CPU s (user+sys) | peak RSS MB |`);
 console.log(`|---:|---:|---:|---:|---:|---:|`);
