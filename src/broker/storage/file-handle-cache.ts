@@ -71,7 +71,11 @@ export class FileHandleCache {
       f = new CachedSegmentFile(path, fd, this);
       this.entries.set(path, f);
       this.openCount++;
+      // Claim the new file before evicting, or it would be the idle one that gets closed
+      // when every older fd is held.
+      f.retain();
       this.evictIdle();
+      return f;
     }
     f.retain();
     return f;
