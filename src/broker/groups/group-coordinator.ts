@@ -17,6 +17,10 @@
  *   preparing, UNKNOWN_MEMBER_ID (25), ILLEGAL_GENERATION (22), FENCED_INSTANCE_ID (82).
  *   No heartbeat within session.timeout.ms → the member is removed (a member whose join
  *   or sync is held counts as alive).
+ * - Persistence: a GroupMetadata record (key v2, value v3) is written when a generation
+ *   completes (the leader's SyncGroup) and when the group becomes Empty with offsets; a
+ *   tombstone when it is deleted or forgotten. On open the newest record restores the group
+ *   (Stable with its members, session timers restarted at load time, or Empty).
  * - Offsets: OffsetsStore (offsets-store.ts). Standalone commits (generation < 0) are
  *   accepted for groups without members; offsets of groups without members expire after
  *   offsets.retention.minutes.
@@ -38,7 +42,7 @@ import { kafkaErrorCode } from '../handlers/error-mapping.js';
 import {
   ClassicGroup, EMPTY_BUF, GroupMember, type GroupState, type JoinResult, type MemberProtocol, type SyncResult,
 } from './classic-group.js';
-import { OffsetsStore, splitTpKey, tpKey, type CommittedOffset, type OffsetToCommit } from './offsets-store.js';
+import { OFFSETS_TOPIC, OffsetsStore, splitTpKey, tpKey, type CommittedOffset, type OffsetToCommit } from './offsets-store.js';
 
 const log = componentLogger('broker.groups');
 
@@ -168,7 +172,14 @@ export class GroupCoordinator {
     };
   }
 
-  /** Creates/loads __consumer_offsets and restores the groups recorded there (as Empty groups). */
+  /**
+   * Creates/loads __consumer_offsets and restores the groups recorded there. A group whose
+   * GroupMetadata record lists members comes back Stable at the recorded generation, with
+   * its protocol, leader, members (subscription and assignment) and static ids, and every
+   * member's session timer started at load time (Kafka's GroupMetadataManager.loadGroup):
+   * members keep heartbeating without a rejoin; one that does not come back expires after
+   * its session timeout. A record without members gives an Empty group.
+   */
   static async open(opts: GroupCoordinatorOptions): Promise<GroupCoordinator> {
     const clock = opts.clock ?? systemClock;
     const store = await OffsetsStore.open({
@@ -179,20 +190,40 @@ export class GroupCoordinator {
       now: () => clock.now(),
     });
     const c = new GroupCoordinator(store, opts.logs, opts);
+    let restoredMembers = 0;
     for (const id of store.groupIds()) {
       const g = new ClassicGroup(id, clock.now());
       const md = store.groupMetadata(id);
-      if (md) {
-        g.generationId = md.generation;
-        g.protocolType = md.protocolType;
-        g.persisted = true;
-        const ts = Number(md.currentStateTimestamp);
-        if (ts > 0) g.stateTimestamp = ts;
-      }
+      if (md) restoredMembers += c.restoreGroup(g, md);
       c.groups.set(id, g);
     }
+    if (restoredMembers > 0) log.info({ groups: c.groups.size, members: restoredMembers }, `restored ${restoredMembers} group members from ${OFFSETS_TOPIC}`);
     c.scheduleExpiry();
     return c;
+  }
+
+  /** Fills `g` from its persisted GroupMetadata value; returns how many members came back. */
+  private restoreGroup(g: ClassicGroup, md: GroupMetadataValueData): number {
+    g.generationId = md.generation;
+    g.protocolType = md.protocolType;
+    g.persisted = true;
+    const ts = Number(md.currentStateTimestamp);
+    if (ts > 0) g.stateTimestamp = ts;
+    if (md.members.length === 0 || md.protocol === null) return 0;
+    g.protocolName = md.protocol;
+    for (const mm of md.members) {
+      const session = mm.sessionTimeout;
+      const rebalance = mm.rebalanceTimeout > 0 ? mm.rebalanceTimeout : session;
+      const m = new GroupMember(mm.memberId, mm.groupInstanceId ?? null, mm.clientId, mm.clientHost, session, rebalance,
+        [{ name: md.protocol, metadata: Buffer.from(mm.subscription) }]);
+      m.assignment = Buffer.from(mm.assignment);
+      g.members.set(m.memberId, m);
+      if (m.groupInstanceId !== null) g.staticMembers.set(m.groupInstanceId, m.memberId);
+    }
+    g.leaderId = md.leader !== null && g.members.has(md.leader) ? md.leader : g.members.keys().next().value!;
+    g.state = 'Stable';
+    for (const m of g.members.values()) this.scheduleSession(g, m);
+    return g.members.size;
   }
 
   // ---------------------------------------------------------------- JoinGroup
@@ -757,6 +788,11 @@ export class GroupCoordinator {
         memberAssignment: stable ? m.assignment : EMPTY_BUF,
       })),
     };
+  }
+
+  /** The group's current generation (-1 when the coordinator does not know the group). */
+  generationOf(groupId: string): number {
+    return this.groups.get(groupId)?.generationId ?? -1;
   }
 
   list(statesFilter: readonly string[] = []): { groupId: string; protocolType: string; groupState: GroupState }[] {

@@ -354,8 +354,77 @@ describe('committed offsets', () => {
     await reopen();
     expect(gc.fetchOffsets('g', null).map((o) => [o.partition, o.offset])).toEqual([[0, 11], [1, 20]]);
     const d = gc.describe('g');
-    expect(d.groupState).toBe('Empty');
+    expect(d.groupState).toBe('Stable');
+    expect(d.members.map((m) => m.memberId).sort()).toEqual([...ids].sort());
     expect(gc.list().map((g) => g.groupId)).toEqual(['g']);
+  });
+
+  it('restores a stable group after a restart: same generation, leader, members and assignments; heartbeats go on', async () => {
+    const { ids, gen } = await stableGroup(2);
+    const before = gc.describe('g');
+    await reopen();
+    const d = gc.describe('g');
+    expect(d.groupState).toBe('Stable');
+    expect(d.protocolData).toBe('range');
+    expect(d.members.map((m) => [m.memberId, m.clientId, m.clientHost])).toEqual(before.members.map((m) => [m.memberId, m.clientId, m.clientHost]));
+    for (const m of d.members) {
+      const was = before.members.find((x) => x.memberId === m.memberId)!;
+      expect(m.memberAssignment.equals(was.memberAssignment)).toBe(true);
+      expect(m.memberMetadata.equals(SUB)).toBe(true);
+      expect(decodeConsumerAssignment(m.memberAssignment).value.assignedPartitions).toEqual([{ topic: 't', partitions: [ids.indexOf(m.memberId)] }]);
+    }
+    expect(gen).toBeGreaterThan(0);
+    for (const id of ids) expect(gc.heartbeat('g', gen, id, null)).toBe(E.NONE);
+    expect(gc.heartbeat('g', gen - 1, ids[0]!, null)).toBe(E.ILLEGAL_GENERATION);
+    const s = await gc.sync({ groupId: 'g', generationId: gen, memberId: ids[1]!, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [] });
+    expect(s.errorCode).toBe(E.NONE);
+    expect(decodeConsumerAssignment(s.assignment).value.assignedPartitions).toEqual([{ topic: 't', partitions: [1] }]);
+    expect(codes(await commit(gen, ids[1]!, [['t', 1, 5]]))).toEqual([E.NONE]);
+  });
+
+  it('a restored member that does not come back expires after its session timeout (timer starts at load)', async () => {
+    const { ids, gen } = await stableGroup(2);
+    clock.advance(900); // the old session deadline would pass before the new one: timers restart at load
+    await reopen();
+    clock.advance(600);
+    expect(gc.heartbeat('g', gen, ids[0]!, null)).toBe(E.NONE);
+    expect(gc.describe('g').groupState).toBe('Stable');
+    clock.advance(500);
+    expect(gc.describe('g').groupState).toBe('PreparingRebalance');
+    expect(gc.describe('g').members.map((m) => m.memberId)).toEqual([ids[0]]);
+    expect(gc.heartbeat('g', gen, ids[0]!, null)).toBe(E.REBALANCE_IN_PROGRESS);
+    const r = await gc.join(req(ids[0]!), client);
+    expect(r).toMatchObject({ errorCode: 0, generationId: gen + 1, leader: ids[0] });
+    expect(r.members.map((m) => m.memberId)).toEqual([ids[0]]);
+  });
+
+  it('a restored group whose members all vanish becomes Empty, keeps its offsets, and is Empty after the next restart', async () => {
+    const { ids, gen } = await stableGroup(1);
+    await commit(gen, ids[0]!, [['t', 0, 3]]);
+    await reopen();
+    clock.advance(1001);
+    await tick();
+    expect(gc.describe('g').groupState).toBe('Empty');
+    await reopen();
+    const d = gc.describe('g');
+    expect(d.groupState).toBe('Empty');
+    expect(d.members).toEqual([]);
+    expect(gc.fetchOffsets('g', null).map((o) => o.offset)).toEqual([3]);
+  });
+
+  it('compaction keeps the GroupMetadata record: the stable group survives compact + restart', async () => {
+    await reopen({ compactAfterBytes: 1 << 30 });
+    const { ids, gen } = await stableGroup(2);
+    const p = offsetsPartitionFor('g', 50);
+    for (let i = 0; i < 50; i++) await commit(gen, ids[0]!, [['t', 0, i]]);
+    expect(await gc.store.compact(p)).toBeGreaterThan(0);
+    expect(logs.partitionLog(OFFSETS_TOPIC, p)!.logStartOffset()).toBeGreaterThan(0);
+    await reopen();
+    const d = gc.describe('g');
+    expect(d.groupState).toBe('Stable');
+    expect(d.members.map((m) => m.memberId).sort()).toEqual([...ids].sort());
+    expect(gc.heartbeat('g', gen, ids[1]!, null)).toBe(E.NONE);
+    expect(gc.fetchOffsets('g', null).map((o) => o.offset)).toEqual([49]);
   });
 
   it('expires offsets of member-less groups after offsets.retention.minutes, then forgets the group', async () => {
