@@ -66,6 +66,38 @@ describe('LogManager', () => {
     await lm2.close();
   });
 
+  it('topicById: maintained on create, delete, failed create and load; a copied partition dir gets a fresh id', async () => {
+    const lm = await open([join(root, 'a'), join(root, 'b')]);
+    const a = await lm.createTopic('alpha', 2);
+    const b = await lm.createTopic('beta', 1);
+    expect(lm.topicById(a.topicId)?.name).toBe('alpha');
+    expect(lm.topicById(b.topicId)).toMatchObject({ name: 'beta', partitions: 1 });
+    expect(lm.topicById(Buffer.alloc(16))).toBeUndefined();
+    expect(lm.topicById(a.topicId.subarray(0, 8))).toBeUndefined();
+    await lm.addPartitions('beta', 3);
+    expect(lm.topicById(b.topicId)?.partitions).toBe(3);
+    await lm.deleteTopic('alpha');
+    expect(lm.topicById(a.topicId)).toBeUndefined();
+    const again = await lm.createTopic('alpha', 1);
+    expect(again.topicId.equals(a.topicId)).toBe(false);
+    expect(lm.topicById(again.topicId)?.name).toBe('alpha');
+    await lm.close();
+
+    // Simulate an operator copying a partition dir under another topic's name: same id in partition.metadata.
+    const home = fs.existsSync(join(root, 'a', 'beta-0')) ? 'a' : 'b';
+    fs.cpSync(join(root, home, 'beta-0'), join(root, home, 'gamma-0'), { recursive: true });
+    const lm2 = await open([join(root, 'a'), join(root, 'b')]);
+    expect(['beta', 'gamma']).toContain(lm2.topicById(b.topicId)?.name);
+    const beta = lm2.describeTopic('beta')!;
+    const gamma = lm2.describeTopic('gamma')!;
+    expect(beta.topicId.equals(gamma.topicId)).toBe(false);
+    expect(lm2.topicById(beta.topicId)?.name).toBe('beta');
+    expect(lm2.topicById(gamma.topicId)?.name).toBe('gamma');
+    expect(lm2.topicById(again.topicId)?.name).toBe('alpha');
+    expect(lm2.topicById(a.topicId)).toBeUndefined();
+    await lm2.close();
+  });
+
   it('places new partitions in the log dir with the fewest partitions', async () => {
     const dirs = [join(root, 'a'), join(root, 'b')];
     const lm = await open(dirs);
