@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBatch } from '../../src/agent/event-batch.js';
+import { EventBatch, type FlumeEvent } from '../../src/agent/event-batch.js';
 
 function lineBatch(text: string, stream?: string, base = 0): EventBatch {
   // Bodies are views into the "read buffer" with the newlines left between them, as TAILDIR does.
@@ -57,7 +57,7 @@ describe('EventBatch', () => {
   });
 
   it('fromEvents / toEvents round trip, slice and byteLength', () => {
-    const ev = [
+    const ev: FlumeEvent[] = [
       { headers: {}, body: Buffer.from('hello') },
       { headers: { a: 'b' }, body: Buffer.alloc(0) },
     ];
