@@ -17,8 +17,10 @@
  * - `--broker`: starts the embedded broker (src/broker/broker.ts, guarded dynamic import) before
  *   the agent; the Kafka sink appends to it in-process; TAILDIR files named by the config are
  *   created when missing and exactly-once recovery is linked (start-hints.ts,
- *   agent/embedded-broker.ts); the web monitor starts when src/monitor provides it (guarded
- *   hook); then the start hints are printed to stdout.
+ *   agent/embedded-broker.ts); the web monitor starts on sluice.monitor.listener (default
+ *   http://127.0.0.1:8086; guarded hook: an invalid monitor config exits 2, a busy port is
+ *   logged and the data path runs on); then the start hints, with the monitor's bound URL,
+ *   are printed to stdout.
  */
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
@@ -28,7 +30,7 @@ import type { EmbeddedBrokerHandle } from '../agent/component.js';
 import { startFlumeMetricsServer, DEFAULT_FLUME_MONITORING_PORT, type FlumeMetricsServer } from '../monitor/flume-metrics-server.js';
 import { componentLogger, parseLogLevel, setLogLevel } from '../logger.js';
 import { SluiceError, describeError } from '../errors.js';
-import { UsageError } from './exit.js';
+import { UsageError, exitCodeFor } from './exit.js';
 import { linkExactlyOnce } from '../agent/embedded-broker.js';
 import type { Topology } from '../agent/topology.js';
 import type { AgentPlan } from '../config/flume-validate.js';
@@ -64,8 +66,8 @@ interface RunningBroker {
   readonly handle: EmbeddedBrokerHandle;
   /** host:port of the first bound listener (for the start hints). */
   readonly bootstrap: string;
-  /** `sluice.monitor.listener`, when set. */
-  readonly monitorListener: string | undefined;
+  /** `sluice.monitor.listener` as parsed (its default http://127.0.0.1:8086 when absent; '' disables). */
+  readonly monitorListener: string;
   stop(): Promise<void>;
 }
 
@@ -85,29 +87,49 @@ async function startEmbeddedBroker(file: string, overrides: readonly string[]): 
   return {
     handle: broker,
     bootstrap: l ? `${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}` : '127.0.0.1:9092',
-    monitorListener: config.raw.get('sluice.monitor.listener')?.value.trim(),
+    monitorListener: config.monitorListener.trim(),
     stop: () => broker.stop(),
   };
 }
 
+interface WebMonitor {
+  /** The bound URL (port 0 in the listener → the port the OS picked). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
 /**
- * HOOK: starts the web monitor (`sluice.monitor.listener`) when src/monitor/monitor-server.js
- * exports `startMonitor({ listener, broker, agent })`; absent or failing, the agent runs without it.
+ * HOOK (monitor): starts the web monitor on `sluice.monitor.listener` (the parsed broker
+ * config value, so its default http://127.0.0.1:8086 applies when the key is absent; an
+ * empty value disables it) when src/monitor/monitor-server.js exports
+ * `startMonitor({ listener, broker, agent })`.
+ * - A configuration problem (bad listener, a non-loopback bind without
+ *   sluice.monitor.allow.remote) is thrown as ConfigError: the caller stops the agent and
+ *   the broker and exits 2, as `sluice broker` does.
+ * - A listen failure (port in use: MONITOR_LISTEN_FAILED, already logged as an error by
+ *   the monitor) or any other runtime failure leaves the data path running without it.
  */
-async function startWebMonitor(broker: RunningBroker, agent: Agent): Promise<{ close(): Promise<void> } | undefined> {
-  if (!broker.monitorListener) return undefined;
+async function startWebMonitor(broker: RunningBroker, agent: Agent): Promise<WebMonitor | undefined> {
+  if (broker.monitorListener === '') return undefined;
   const spec = '../monitor/monitor-server.js';
-  let mod: { startMonitor?: (o: { listener: string; broker: EmbeddedBrokerHandle; agent: Agent }) => Promise<{ close(): Promise<void> }> };
+  let mod: { startMonitor?: (o: { listener: string; broker: EmbeddedBrokerHandle; agent: Agent }) => Promise<{ url?: string; close(): Promise<void> }> };
   try {
     mod = (await import(spec)) as typeof mod;
   } catch {
     return undefined;
   }
   if (typeof mod.startMonitor !== 'function') return undefined;
+  const log = componentLogger('cli.agent');
   try {
-    return await mod.startMonitor({ listener: broker.monitorListener, broker: broker.handle, agent });
+    const m = await mod.startMonitor({ listener: broker.monitorListener, broker: broker.handle, agent });
+    return { url: m.url ?? broker.monitorListener, close: () => m.close() };
   } catch (err) {
-    componentLogger('cli.agent').warn({ err: describeError(err), listener: broker.monitorListener }, 'web monitor did not start; the agent runs without it');
+    if (exitCodeFor(err) === 2) throw err;
+    if (err instanceof SluiceError && err.code === 'MONITOR_LISTEN_FAILED') {
+      log.debug({ listener: broker.monitorListener }, 'web monitor not started (the monitor logged why); the agent runs without it');
+    } else {
+      log.warn({ err: describeError(err), listener: broker.monitorListener }, 'web monitor did not start; the agent runs without it');
+    }
     return undefined;
   }
 }
@@ -196,10 +218,18 @@ export async function runAgent(opts: AgentCommandOptions): Promise<void> {
     await broker?.stop().catch(() => undefined);
     throw err;
   }
-  let webMonitor: { close(): Promise<void> } | undefined;
+  let webMonitor: WebMonitor | undefined;
   if (broker) {
-    webMonitor = await startWebMonitor(broker, agent);
-    process.stdout.write(formatStartHints({ files: tailed, bootstrap: broker.bootstrap, topics, ...(broker.monitorListener && webMonitor ? { monitorUrl: broker.monitorListener } : {}) }) + '\n');
+    try {
+      webMonitor = await startWebMonitor(broker, agent);
+    } catch (err) {
+      // An invalid monitor configuration: stop what started, then exit 2 (ConfigError).
+      await agent.shutdown(0).catch(() => undefined);
+      await monitor?.close().catch(() => undefined);
+      await broker.stop().catch(() => undefined);
+      throw err;
+    }
+    process.stdout.write(formatStartHints({ files: tailed, bootstrap: broker.bootstrap, topics, ...(webMonitor ? { monitorUrl: webMonitor.url } : {}) }) + '\n');
   }
   // Stay up (also when idle) until a stop signal; SIGHUP reloads.
   const keepAlive = setInterval(() => undefined, 1 << 30);
