@@ -1,5 +1,5 @@
 /**
- * Fetch (key 1), versions 4–16 (flexible from v12; topic ids from v13, KIP-516).
+ * Fetch (key 1), versions 4–17 (flexible from v12; topic ids from v13, KIP-516).
  *
  * Request (FetchRequest.json): ReplicaId (v0–14), MaxWaitMs, MinBytes, MaxBytes (v3+),
  *   IsolationLevel i8 (v4+), SessionId + SessionEpoch (v7+), Topics[Topic, Partitions[
@@ -13,7 +13,9 @@
  *   Responses. v15 moves ReplicaId into the tagged ReplicaState; v16 adds tagged
  *   NodeEndpoints and per-partition CurrentLeader to the response, which Kafka fills only
  *   for NOT_LEADER_OR_FOLLOWER. A single broker never answers that, so both stay at their
- *   defaults and the codec writes no tag bytes for them.
+ *   defaults and the codec writes no tag bytes for them. v17 (KIP-853) adds only the tagged
+ *   per-partition ReplicaDirectoryId, which a follower sends; consumers leave it out and this
+ *   broker ignores it. The v17 response is v16's.
  *
  * Rules (issue 3 "Fetch rules", kafka.md §3c, §7):
  * - Long poll: answer as soon as MinBytes are available, an error occurs, or MaxWaitMs
@@ -189,7 +191,7 @@ export const fetchHandler: ApiHandler = {
   apiKey: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 16,
+  maxVersion: 17,
   async handle(ctx: RequestContext, body: MessageBody): Promise<MessageBody> {
     const req = body as unknown as FetchRequest;
     const { services } = ctx;
