@@ -36,7 +36,7 @@ describe('ApiVersions', () => {
       expect(r.errorCode).toBe(0);
       const byKey = new Map((r.apiKeys as Body[]).map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
       expect(byKey.get(0)).toEqual([3, 9]);
-      expect(byKey.get(1)).toEqual([4, 16]);
+      expect(byKey.get(1)).toEqual([4, 17]);
       expect(byKey.get(2)).toEqual([1, 7]);
       expect(byKey.get(3)).toEqual([0, 12]);
       expect(byKey.get(18)).toEqual([0, 3]);

@@ -21,7 +21,7 @@ describe('KafkaConnection', () => {
     const conn = await KafkaConnection.connect({ host: '127.0.0.1', port: broker.port });
     expect(broker.seen[0]).toEqual({ apiKey: 18, version: 3 });
     expect(conn.versionFor(3)).toBe(6);
-    expect(conn.versionFor(1)).toBe(16); // codec max; KafkaClient.fetch itself caps Fetch at v12 (topic names)
+    expect(conn.versionFor(1)).toBe(17); // codec max; KafkaClient.fetch itself caps Fetch at v12 (topic names)
     conn.close();
   });
 

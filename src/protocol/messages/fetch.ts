@@ -1,5 +1,5 @@
 /**
- * Fetch (API key 1): request and response schemas. Sluice implements v0-16 (v13+ name topics by id).
+ * Fetch (API key 1): request and response schemas. Sluice implements v0-17 (v13+ name topics by id).
  *
  * Field tables transcribed from Apache Kafka 3.9.0 (this mirror has tag 3.9.0-rc3, not 3.9.0)
  * clients/src/main/resources/common/message/FetchRequest.json and FetchResponse.json; validVersions 0-17, flexible 12+.

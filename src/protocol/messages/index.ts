@@ -51,7 +51,7 @@ export const API_TABLE: ReadonlyMap<number, ApiEntry> = new Map(
     entry('ApiVersions', ApiVersionsRequest, ApiVersionsResponse, 0, 3),
     entry('Metadata', MetadataRequest, MetadataResponse, 0, 12),
     entry('Produce', ProduceRequest, ProduceResponse, 0, 9),
-    entry('Fetch', FetchRequest, FetchResponse, 0, 16),
+    entry('Fetch', FetchRequest, FetchResponse, 0, 17),
     entry('ListOffsets', ListOffsetsRequest, ListOffsetsResponse, 0, 7),
     entry('CreateTopics', CreateTopicsRequest, CreateTopicsResponse, 0, 7),
     entry('DeleteTopics', DeleteTopicsRequest, DeleteTopicsResponse, 0, 6),

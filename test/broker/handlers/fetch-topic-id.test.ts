@@ -1,7 +1,7 @@
-// Fetch handler v13–v16 (KIP-516): topics are looked up by id; an unknown or zero id is
+// Fetch handler v13–v17 (KIP-516; v17 adds KIP-853's tagged ReplicaDirectoryId, ignored here): topics are looked up by id; an unknown or zero id is
 // answered per partition with UNKNOWN_TOPIC_ID (100) and the id echoed; a known id with an
 // unknown partition gets UNKNOWN_TOPIC_OR_PARTITION (3); v12 and below still go by name.
-// Also: ApiVersions advertises Fetch up to 16, and the long poll wakes by id as by name.
+// Also: ApiVersions advertises Fetch up to 17, and the long poll wakes by id as by name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchOf, recordsOf, startTestBroker, type TestBroker, type TestClient } from '../broker-test-kit.js';
 
@@ -27,12 +27,12 @@ function fetchById(topicId: Buffer, partition: number, offset: bigint, maxWaitMs
 }
 
 describe('Fetch by topic id', () => {
-  it('advertises Fetch 4–16', async () => {
+  it('advertises Fetch 4–17', async () => {
     const r = await c.request<Body>(18, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' });
-    expect(r.apiKeys.find((k: Body) => k.apiKey === 1)).toMatchObject({ minVersion: 4, maxVersion: 16 });
+    expect(r.apiKeys.find((k: Body) => k.apiKey === 1)).toMatchObject({ minVersion: 4, maxVersion: 17 });
   });
 
-  it.each([13, 14, 15, 16])('v%i reads records by id and echoes the id', async (v) => {
+  it.each([13, 14, 15, 16, 17])('v%i reads records by id and echoes the id', async (v) => {
     await tb.broker.logs.createTopic(`v${v}`, 2);
     await tb.broker.appendBatches(`v${v}`, 1, batchOf(['a', 'b', 'c']));
     const id = tb.broker.logs.describeTopic(`v${v}`)!.topicId;
@@ -43,6 +43,17 @@ describe('Fetch by topic id', () => {
     const p = r.responses[0].partitions[0];
     expect(p).toMatchObject({ partitionIndex: 1, errorCode: 0, highWatermark: 3n, lastStableOffset: 3n, logStartOffset: 0n });
     expect(recordsOf(p.records).filter((x) => x.offset >= 1).map((x) => x.value!.toString())).toEqual(['b', 'c']);
+  });
+
+  it('v17 with a ReplicaDirectoryId tag (as a follower sends it) is read and answered like v16', async () => {
+    await tb.broker.logs.createTopic('dir17', 1);
+    await tb.broker.appendBatches('dir17', 0, batchOf(['x', 'y']));
+    const id = tb.broker.logs.describeTopic('dir17')!.topicId;
+    const body = fetchById(id, 0, 0n) as Body;
+    body.topics[0].partitions[0].replicaDirectoryId = Buffer.alloc(16, 9);
+    const r = await c.request<Body>(1, 17, body);
+    expect(r.responses[0].partitions[0]).toMatchObject({ partitionIndex: 0, errorCode: 0, highWatermark: 2n });
+    expect(recordsOf(r.responses[0].partitions[0].records).map((x) => x.value!.toString())).toEqual(['x', 'y']);
   });
 
   it('unknown and zero ids ⇒ UNKNOWN_TOPIC_ID; known id, unknown partition ⇒ UNKNOWN_TOPIC_OR_PARTITION', async () => {

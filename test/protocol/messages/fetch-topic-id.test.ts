@@ -1,4 +1,5 @@
-// Fetch v13–v16 (KIP-516 topic ids): exact bytes of the request and response layouts,
+// Fetch v13–v17 (KIP-516 topic ids; v17 = KIP-853's tagged ReplicaDirectoryId): exact bytes of
+// the request and response layouts,
 // and an independent cross-check against @platformatic/kafka 1.35's hand-written Fetch
 // writers and readers (the client that picks the newest Fetch it and the broker share).
 // v0–12 stay covered by round-trip.test.ts and codec-golden.test.ts.
@@ -29,7 +30,7 @@ function requestBody(): object {
   };
 }
 
-describe('Fetch v13–v16 request bytes', () => {
+describe('Fetch v13–v17 request bytes', () => {
   test('v16: uuid in place of the topic name, no ReplicaId (tagged ReplicaState from v15)', () => {
     const ours = encodeMessage(FETCH.request, 16, requestBody());
     expect(ours.toString('hex')).toBe(hex(
@@ -52,7 +53,7 @@ describe('Fetch v13–v16 request bytes', () => {
     expect(back.topics[0]!.topic).toBe('');
   });
 
-  test.each([13, 14, 15, 16])('v%i equals @platformatic/kafka\'s writer', (v) => {
+  test.each([13, 14, 15, 16, 17])('v%i equals @platformatic/kafka\'s writer', (v) => {
     const topics = [{ topicId: ID_TEXT, partitions: [{ partition: 2, currentLeaderEpoch: 0, fetchOffset: 7n, lastFetchedEpoch: 0, partitionMaxBytes: 1048576 }] }];
     const forgotten = [{ topic: ID_TEXT, partitions: [1, 3] }];
     const theirs = fetchApi(v).createRequest(100, 1, 10485760, 1, 0, -1, topics, forgotten, 'rack-a').buffer;
@@ -61,6 +62,24 @@ describe('Fetch v13–v16 request bytes', () => {
     const decoded = decodeMessage(FETCH.request, v, theirs).value as { topics: { topicId: Buffer }[]; forgottenTopicsData: { topicId: Buffer }[] };
     expect(decoded.topics[0]!.topicId.equals(ID)).toBe(true);
     expect(decoded.forgottenTopicsData[0]!.topicId.equals(ID)).toBe(true);
+  });
+
+  test('v17: v16\'s bytes when no ReplicaDirectoryId is set; a set one is partition tag 0 (16 bytes)', () => {
+    expect(encodeMessage(FETCH.request, 17, requestBody()).toString('hex')).toBe(encodeMessage(FETCH.request, 16, requestBody()).toString('hex'));
+    const dirId = Buffer.from('fedcba9876543210fedcba9876543210', 'hex');
+    const body = requestBody() as { topics: { partitions: Record<string, unknown>[] }[] };
+    body.topics[0]!.partitions[0]!['replicaDirectoryId'] = dirId;
+    const enc = encodeMessage(FETCH.request, 17, body);
+    expect(enc.toString('hex')).toBe(hex(
+      i32(100), i32(1), i32(10485760), '01', i32(0), i32(-1),
+      '02', ID.toString('hex'),
+      '02', i32(2), i32(0), i64(7n), i32(0), i64(-1n), i32(1048576), '01', '00', '10', dirId.toString('hex'), // partition tags: 1 field, tag 0, 16 bytes
+      '00', '01', '01', '00',
+    ));
+    const back = decodeMessage(FETCH.request, 17, enc).value as { topics: { partitions: { replicaDirectoryId: Buffer }[] }[] };
+    expect(Buffer.from(back.topics[0]!.partitions[0]!.replicaDirectoryId).equals(dirId)).toBe(true);
+    // v16 has no such tag: the field is not written there.
+    expect(encodeMessage(FETCH.request, 16, body).toString('hex')).toBe(encodeMessage(FETCH.request, 16, requestBody()).toString('hex'));
   });
 
   test('v15 and v16 carry a non-default ReplicaState as tag 1', () => {
@@ -76,7 +95,7 @@ function partition(records: Buffer | FileSlice | null, errorCode = 0): object {
   return { partitionIndex: 2, errorCode, highWatermark: 9n, lastStableOffset: 9n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records };
 }
 
-describe('Fetch v13–v16 response bytes', () => {
+describe('Fetch v13–v17 response bytes', () => {
   test('v16: TopicId in each response, no NodeEndpoints/CurrentLeader tags at their defaults', () => {
     const recs = Buffer.from('abc');
     const ours = encodeMessage(FETCH.response, 16, { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topicId: ID, partitions: [partition(recs)] }] });
@@ -105,7 +124,12 @@ describe('Fetch v13–v16 response bytes', () => {
     expect(decodeMessage(FETCH.response, 16, enc).value).toMatchObject({ nodeEndpoints: [{ nodeId: 1, host: 'h', port: 9092, rack: null }] });
   });
 
-  test.each([13, 14, 15, 16])('v%i parses with @platformatic/kafka\'s reader (records and UNKNOWN_TOPIC_ID)', (v) => {
+  test('v17 response bytes equal v16\'s', () => {
+    const body = { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topicId: ID, partitions: [partition(Buffer.from('abc'))] }], nodeEndpoints: [{ nodeId: 1, host: 'h', port: 9092, rack: null }] };
+    expect(encodeMessage(FETCH.response, 17, body).toString('hex')).toBe(encodeMessage(FETCH.response, 16, body).toString('hex'));
+  });
+
+  test.each([13, 14, 15, 16, 17])('v%i parses with @platformatic/kafka\'s reader (records and UNKNOWN_TOPIC_ID)', (v) => {
     const batch = Buffer.alloc(0);
     const ok = encodeMessage(FETCH.response, v, { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topicId: ID, partitions: [partition(batch)] }] });
     const parsed = fetchApi(v).parseResponse(1, 1, v, Reader.from(ok)) as { responses: { topicId: string; partitions: { partitionIndex: number; highWatermark: bigint }[] }[] };
