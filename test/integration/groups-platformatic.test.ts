@@ -58,7 +58,7 @@ describe('@platformatic/kafka consumer group', () => {
     expect(described.groups[0]!.members).toHaveLength(2);
   }, 60_000);
 
-  it('a platformatic group reads back every record kafkajs produced, none missing, none twice (Fetch v16)', async () => {
+  it('a platformatic group reads back every record kafkajs produced, none missing, none twice (Fetch by topic id, v13+)', async () => {
     const dir = await tempDir();
     const b = await startBroker(dir);
     cleanups.push(() => removeDir(dir), () => b.stop());
