@@ -69,9 +69,7 @@ describe('renderPrometheus', () => {
 
 describe('renderPrometheus through an independent parser (parse-prometheus-text-format)', () => {
   it('parses and agrees with the broker state', async () => {
-    const { default: parse } = (await import('parse-prometheus-text-format')) as unknown as {
-      default: (text: string) => Array<{ name: string; type: string; metrics: Array<{ value?: string; labels?: Record<string, string>; buckets?: Record<string, string>; count?: string }> }>;
-    };
+    const { default: parse } = await import('parse-prometheus-text-format');
     const m = new BrokerMetrics();
     m.recordRequest(1, 200, false);
     m.recordRequest(1, 900, false);
