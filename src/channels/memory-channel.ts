@@ -11,8 +11,10 @@
  *
  * Data structure: a FIFO of committed EventBatches (not events); a take slices the head
  * batch, so bodies are never copied unless one take spans several queued batches (then
- * EventBatch.concat copies once). Taken events stay counted against capacity and bytes
- * until the take commits; a take rollback puts them back at the head, in order.
+ * EventBatch.concat copies once). The FIFO and keep-alive waits are channel-queue.ts;
+ * the put/take lists, capacity checks and rollback are channel-transaction.ts. Taken
+ * events stay counted against capacity and bytes until the take commits; a take
+ * rollback puts them back at the head, in order.
  *
  * Accounting invariants: 0 ≤ queued ≤ occupied ≤ capacity; occupied = queued + events
  * taken by open transactions; bytesUsed likewise in slots. Everything is mutated only
@@ -26,10 +28,12 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import type { Channel, ChannelFactory, ChannelTransaction, ComponentContext } from '../agent/component.js';
-import { EventBatch } from '../agent/event-batch.js';
+import type { EventBatch } from '../agent/event-batch.js';
 import type { CounterGroup } from '../agent/metrics.js';
 import type { Logger } from '../logger.js';
-import { ChannelError, ChannelFullError, TransactionCapacityError } from './channel-errors.js';
+import { ChannelFullError } from './channel-errors.js';
+import { ChannelQueue, setSizeGauges, type WaitSet } from './channel-queue.js';
+import { BaseChannelTransaction, type TransactionChannel } from './channel-transaction.js';
 
 export const BYTE_SLOT_SIZE = 100;
 
@@ -81,9 +85,7 @@ function slotsOf(batch: EventBatch): number {
   return slots;
 }
 
-type Waiter = () => void;
-
-export class MemoryChannel implements Channel {
+export class MemoryChannel implements Channel, TransactionChannel<EventBatch> {
   readonly name: string;
   /** The settings below change only through reconfigure() (a reload). */
   capacity: number;
@@ -93,14 +95,10 @@ export class MemoryChannel implements Channel {
   readonly counters: CounterGroup;
   private readonly logger: Logger | undefined;
 
-  private queue: EventBatch[] = [];
-  private head = 0;
-  private queued = 0;
+  private readonly queue = new ChannelQueue<EventBatch>((b, from, to) => b.slice(from, to), () => this.running);
   private occupied = 0;
   private bytesUsed = 0;
   private running = false;
-  private readonly dataWaiters = new Set<Waiter>();
-  private readonly spaceWaiters = new Set<Waiter>();
 
   constructor(name: string, options: MemoryChannelOptions, counters: CounterGroup, logger?: Logger) {
     this.name = name;
@@ -117,18 +115,18 @@ export class MemoryChannel implements Channel {
     this.counters.set('ChannelCapacity', this.capacity);
     this.running = true;
     this.updateSize();
-    this.logger?.debug({ size: this.queued }, 'memory channel started');
+    this.logger?.debug({ size: this.queue.size }, 'memory channel started');
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.counters.stop();
-    this.wake(this.dataWaiters);
-    this.wake(this.spaceWaiters);
+    this.queue.wake('data');
+    this.queue.wake('space');
   }
 
   size(): number {
-    return this.queued;
+    return this.queue.size;
   }
 
   /** Reload: new capacities apply; events already queued stay (even above a smaller capacity). */
@@ -149,42 +147,15 @@ export class MemoryChannel implements Channel {
     return new MemoryTransaction(this);
   }
 
-  async waitForData(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.queued > 0) return true;
-    await this.waitOn(this.dataWaiters, timeoutMs, signal);
-    return this.queued > 0;
+  waitForData(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.queue.waitForData(timeoutMs, signal);
   }
 
   // ---- internals used by MemoryTransaction (same module) ----
 
   /** Waits until `ready()` or the deadline; returns ready(). */
-  async waitUntil(set: 'data' | 'space', ready: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    const waiters = set === 'data' ? this.dataWaiters : this.spaceWaiters;
-    while (!ready()) {
-      const left = deadline - Date.now();
-      if (left <= 0 || !this.running) return ready();
-      await this.waitOn(waiters, left);
-    }
-    return true;
-  }
-
-  private waitOn(waiters: Set<Waiter>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  private wake(waiters: Set<Waiter>): void {
-    for (const w of [...waiters]) w();
+  waitUntil(set: WaitSet, ready: () => boolean, timeoutMs: number): Promise<boolean> {
+    return this.queue.waitUntil(set, ready, timeoutMs);
   }
 
   hasSpaceFor(events: number, slots: number): boolean {
@@ -197,36 +168,16 @@ export class MemoryChannel implements Channel {
 
   enqueue(batches: readonly EventBatch[], events: number, slots: number): void {
     for (const b of batches) this.queue.push(b);
-    this.queued += events;
     this.occupied += events;
     this.bytesUsed += slots;
     this.counters.increment('EventPutSuccessCount', events);
     this.updateSize();
-    this.wake(this.dataWaiters);
+    this.queue.wake('data');
   }
 
   /** Removes up to `max` events from the head; returns the pieces in order. */
   dequeue(max: number): EventBatch[] {
-    const pieces: EventBatch[] = [];
-    let want = max;
-    while (want > 0 && this.head < this.queue.length) {
-      const b = this.queue[this.head]!;
-      if (b.count <= want) {
-        pieces.push(b);
-        want -= b.count;
-        this.queue[this.head] = undefined as unknown as EventBatch;
-        this.head++;
-      } else {
-        pieces.push(b.slice(0, want));
-        this.queue[this.head] = b.slice(want, b.count);
-        want = 0;
-      }
-    }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    this.queued -= max - want;
+    const pieces = this.queue.dequeue(max);
     this.updateSize();
     return pieces;
   }
@@ -234,23 +185,16 @@ export class MemoryChannel implements Channel {
   /** Puts taken pieces back at the head, in their original order. */
   requeue(pieces: readonly EventBatch[], events: number): void {
     if (pieces.length === 0) return;
-    if (this.head >= pieces.length) {
-      this.head -= pieces.length;
-      for (let i = 0; i < pieces.length; i++) this.queue[this.head + i] = pieces[i]!;
-    } else {
-      this.queue = [...pieces, ...this.queue.slice(this.head)];
-      this.head = 0;
-    }
-    this.queued += events;
+    this.queue.requeue(pieces, events);
     this.updateSize();
-    this.wake(this.dataWaiters);
+    this.queue.wake('data');
   }
 
   release(events: number, slots: number): void {
     this.occupied -= events;
     this.bytesUsed -= slots;
     this.counters.increment('EventTakeSuccessCount', events);
-    this.wake(this.spaceWaiters);
+    this.queue.wake('space');
   }
 
   get isRunning(): boolean {
@@ -258,71 +202,33 @@ export class MemoryChannel implements Channel {
   }
 
   private updateSize(): void {
-    this.counters.set('ChannelSize', this.queued);
-    this.counters.set('ChannelFillPercentage', this.capacity === 0 ? Number.MAX_VALUE : (this.queued * 100) / this.capacity);
+    setSizeGauges(this.counters, this.queue.size, this.capacity);
   }
 }
 
-type TxState = 'open' | 'committed' | 'rolledBack';
-
-class MemoryTransaction implements ChannelTransaction {
-  private readonly ch: MemoryChannel;
-  private state: TxState = 'open';
-  private readonly puts: EventBatch[] = [];
-  private putEvents = 0;
+class MemoryTransaction extends BaseChannelTransaction<EventBatch, MemoryChannel> {
   private putSlots = 0;
-  private takes: EventBatch[] = [];
-  private takeEvents = 0;
   private takeSlots = 0;
 
   constructor(ch: MemoryChannel) {
-    this.ch = ch;
+    super(ch, 'MemoryTransaction', false);
   }
 
-  private checkOpen(op: string): void {
-    if (this.state !== 'open') throw new ChannelError(this.ch.name, `${op}() on a transaction that is already ${this.state === 'committed' ? 'committed' : 'rolled back'}`);
+  protected bodyOf(piece: EventBatch): EventBatch {
+    return piece;
   }
 
-  put(batch: EventBatch): void {
-    this.checkOpen('put');
-    const ch = this.ch;
-    ch.counters.increment('EventPutAttemptCount', batch.count);
-    if (this.putEvents + batch.count > ch.transactionCapacity) {
-      throw new TransactionCapacityError(
-        ch.name,
-        `Put queue for MemoryTransaction of capacity ${ch.transactionCapacity} full, consider committing more frequently, increasing capacity or increasing thread count`,
-      );
-    }
-    if (batch.count === 0) return;
-    this.puts.push(batch);
-    this.putEvents += batch.count;
-    if (ch.byteCapacitySlots !== 0) this.putSlots += slotsOf(batch);
+  protected override staged(batch: EventBatch): void {
+    if (this.ch.byteCapacitySlots !== 0) this.putSlots += slotsOf(batch);
   }
 
-  async take(maxEvents: number): Promise<EventBatch | null> {
-    this.checkOpen('take');
-    const ch = this.ch;
-    const allowed = Math.min(maxEvents, ch.transactionCapacity - this.takeEvents);
-    if (allowed <= 0) {
-      ch.counters.increment('EventTakeAttemptCount');
-      throw new TransactionCapacityError(
-        ch.name,
-        `Take list for MemoryTransaction, capacity ${ch.transactionCapacity} full, consider committing more frequently, increasing capacity, or increasing thread count`,
-      );
-    }
-    if (ch.size() === 0) await ch.waitUntil('data', () => ch.size() > 0, ch.keepAliveMs);
-    if (this.state !== 'open') return null;
-    const pieces = ch.dequeue(allowed);
-    if (pieces.length === 0) {
-      ch.counters.increment('EventTakeAttemptCount');
-      return null;
-    }
-    const batch = pieces.length === 1 ? pieces[0]! : EventBatch.concat(pieces);
-    ch.counters.increment('EventTakeAttemptCount', batch.count);
-    this.takes.push(...pieces);
-    this.takeEvents += batch.count;
-    if (ch.byteCapacitySlots !== 0) this.takeSlots += slotsOf(batch);
-    return batch;
+  protected override took(batch: EventBatch): void {
+    if (this.ch.byteCapacitySlots !== 0) this.takeSlots += slotsOf(batch);
+  }
+
+  protected override clearTakes(): void {
+    super.clearTakes();
+    this.takeSlots = 0;
   }
 
   async commit(): Promise<void> {
@@ -331,9 +237,7 @@ class MemoryTransaction implements ChannelTransaction {
     // Takes first: they free space a put in the same transaction may need.
     if (this.takeEvents > 0) {
       ch.release(this.takeEvents, this.takeSlots);
-      this.takes = [];
-      this.takeEvents = 0;
-      this.takeSlots = 0;
+      this.clearTakes();
     }
     if (this.putEvents > 0) {
       const events = this.putEvents;
@@ -355,17 +259,6 @@ class MemoryTransaction implements ChannelTransaction {
       ch.enqueue(this.puts, events, slots);
     }
     this.state = 'committed';
-  }
-
-  async rollback(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'rolledBack';
-    if (this.takeEvents > 0) this.ch.requeue(this.takes, this.takeEvents);
-    this.takes = [];
-    this.takeEvents = 0;
-    this.takeSlots = 0;
-    this.puts.length = 0;
-    this.putEvents = 0;
   }
 }
 

@@ -40,6 +40,8 @@
  * record) when a take reaches it. So memory stays bounded whatever the backlog, and the
  * head of the queue, which takes need next, is the part most likely in memory.
  * Replay still decodes the live records it scans before applying the bound.
+ * The in-memory FIFO and keep-alive waits are channel-queue.ts; the put/take lists,
+ * capacity checks and rollback are channel-transaction.ts (shared with the memory channel).
  * Concurrency: single event loop; this module is the only mutator of its state. The
  * WAL writer's onDurable callback applies a commit synchronously with the durable
  * position, so a checkpoint snapshot is always consistent with its log position.
@@ -52,7 +54,9 @@ import { EventBatch } from '../../agent/event-batch.js';
 import type { CounterGroup } from '../../agent/metrics.js';
 import type { Logger } from '../../logger.js';
 import { describeError } from '../../errors.js';
-import { ChannelClosedError, ChannelError, ChannelFullError, TransactionCapacityError } from '../channel-errors.js';
+import { ChannelClosedError, ChannelError, ChannelFullError } from '../channel-errors.js';
+import { ChannelQueue, setSizeGauges, type WaitSet } from '../channel-queue.js';
+import { BaseChannelTransaction, type TransactionChannel } from '../channel-transaction.js';
 import {
   decodeBatch, decodeTakes, encodedBatchSize, encodeTakes, frameRecord, RECORD_HEADER_SIZE, RecordType, writeBatch, writeRecord,
 } from './wal-record.js';
@@ -135,8 +139,6 @@ function slicePiece(p: Piece, from: number, to: number): Piece {
   return { file: p.file, offset: p.offset, base: p.base + from, count: to - from, batch: p.batch?.slice(from, to) };
 }
 
-type Waiter = () => void;
-
 /** The FileChannelCounter attributes Flume adds to the channel counters. */
 export const FILE_CHANNEL_COUNTERS = [
   'Open', 'Closed', 'Unhealthy', 'EventPutErrorCount', 'EventTakeErrorCount', 'CheckpointWriteErrorCount', 'CheckpointBackupWriteErrorCount',
@@ -145,7 +147,7 @@ export const FILE_CHANNEL_COUNTERS = [
 const SPACE_RECHECK_MS = 500;
 const LOCK_FILE = 'in_use.lock';
 
-export class FileChannel implements Channel {
+export class FileChannel implements Channel, TransactionChannel<Piece> {
   readonly name: string;
   readonly capacity: number;
   readonly transactionCapacity: number;
@@ -153,9 +155,7 @@ export class FileChannel implements Channel {
   readonly counters: CounterGroup;
   private readonly logger: Logger | undefined;
 
-  private queue: Piece[] = [];
-  private head = 0;
-  private queued = 0;
+  private readonly queue = new ChannelQueue<Piece>(slicePiece, () => this.running);
   private occupied = 0;
   /** Live (committed, not take-committed) events per log file. */
   private readonly live = new Map<number, number>();
@@ -173,8 +173,6 @@ export class FileChannel implements Channel {
   private spaceCheckedAt = 0;
   private usableSpace = Number.POSITIVE_INFINITY;
   private writtenSinceCheck = 0;
-  private readonly dataWaiters = new Set<Waiter>();
-  private readonly spaceWaiters = new Set<Waiter>();
 
   constructor(name: string, options: FileChannelOptions, counters: CounterGroup, logger?: Logger) {
     this.name = name;
@@ -210,24 +208,22 @@ export class FileChannel implements Channel {
     this.checkpointTimer = setInterval(() => void this.checkpoint(false), o.checkpointIntervalMs);
     this.checkpointTimer.unref();
     this.deleteDeadFiles();
-    this.logger?.info({ size: this.queued, logFile: this.writer.currentFileId }, 'file channel started');
+    this.logger?.info({ size: this.queue.size, logFile: this.writer.currentFileId }, 'file channel started');
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     clearInterval(this.checkpointTimer);
-    this.wake(this.dataWaiters);
-    this.wake(this.spaceWaiters);
+    this.queue.wake('data');
+    this.queue.wake('space');
     await this.writer?.drain();
     if (this.options.checkpointOnClose) await this.checkpoint(true);
     else await this.checkpointing;
     await this.writer?.close();
     this.writer = undefined;
     // In-memory state is rebuilt from disk on the next start().
-    this.queue = [];
-    this.head = 0;
-    this.queued = 0;
+    this.queue.clear();
     this.occupied = 0;
     this.live.clear();
     this.openTxs.clear();
@@ -268,7 +264,7 @@ export class FileChannel implements Channel {
   }
 
   size(): number {
-    return this.queued;
+    return this.queue.size;
   }
 
   begin(): ChannelTransaction {
@@ -277,10 +273,8 @@ export class FileChannel implements Channel {
     return tx;
   }
 
-  async waitForData(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.queued > 0) return true;
-    await this.waitOn(this.dataWaiters, timeoutMs, signal);
-    return this.queued > 0;
+  waitForData(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.queue.waitForData(timeoutMs, signal);
   }
 
   /** fdatasync calls so far on the current writer (tests/bench). */
@@ -385,23 +379,22 @@ export class FileChannel implements Channel {
         while (j < to && e.live[j] === 1) j++;
         if (j > i) {
           this.queue.push({ file, offset, base: i, count: j - i, batch: e.batch.slice(i, j) });
-          this.queued += j - i;
           this.live.set(file, (this.live.get(file) ?? 0) + (j - i));
           e.live.fill(2, i, j); // consumed: a later duplicate entry for the same events is skipped
         }
         i = j;
       }
     }
-    this.occupied = this.queued;
+    this.occupied = this.queue.size;
     // Apply the memory bound: keep the head in memory, the rest as pointers.
     for (let i = 0; i < this.queue.length; i++) {
-      const p = this.queue[i]!;
+      const p = this.queue.at(i);
       const bytes = p.batch!.byteLength;
       if (this.memBytes + bytes <= this.options.inMemoryBytes) this.memBytes += bytes;
       else p.batch = undefined;
     }
     for (const id of ids) if (!this.live.has(id)) this.live.set(id, 0);
-    this.logger?.info({ events: this.queued, files: ids.length, fromCheckpoint: ck !== undefined }, 'file channel replay done');
+    this.logger?.info({ events: this.queue.size, files: ids.length, fromCheckpoint: ck !== undefined }, 'file channel replay done');
     return maxId;
   }
 
@@ -457,7 +450,7 @@ export class FileChannel implements Channel {
       // Snapshot synchronously: state and durable position agree (see the header).
       const pieces: Piece[] = [];
       for (const tx of this.openTxs) pieces.push(...tx.takenPieces());
-      for (let i = this.head; i < this.queue.length; i++) pieces.push(this.queue[i]!);
+      for (let i = 0; i < this.queue.length; i++) pieces.push(this.queue.at(i));
       const entries = new Uint32Array(pieces.length * 4);
       pieces.forEach((p, i) => entries.set([p.file, p.offset, p.base, p.base + p.count], i * 4));
       const bytes = encodeCheckpoint({ logFileId: w.durable.fileId, logOffset: w.durable.offset, nextTxid: this.nextTxid, entries });
@@ -515,33 +508,8 @@ export class FileChannel implements Channel {
     return this.options.keepAliveMs;
   }
 
-  async waitUntil(set: 'data' | 'space', ready: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    const waiters = set === 'data' ? this.dataWaiters : this.spaceWaiters;
-    while (!ready()) {
-      const left = deadline - Date.now();
-      if (left <= 0 || !this.running) return ready();
-      await this.waitOn(waiters, left);
-    }
-    return true;
-  }
-
-  private waitOn(waiters: Set<Waiter>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  private wake(waiters: Set<Waiter>): void {
-    for (const w of [...waiters]) w();
+  waitUntil(set: WaitSet, ready: () => boolean, timeoutMs: number): Promise<boolean> {
+    return this.queue.waitUntil(set, ready, timeoutMs);
   }
 
   /** Refuses a put commit of `bytes` that would take the data disk below minimumRequiredSpace. */
@@ -613,7 +581,6 @@ export class FileChannel implements Channel {
           this.queue.push({ file: fileId, offset: offset + putOffsets[i]!, base: 0, count: b.count, batch: keep ? b : undefined });
         }
         this.live.set(fileId, (this.live.get(fileId) ?? 0) + putEvents);
-        this.queued += putEvents;
         this.counters.increment('EventPutSuccessCount', putEvents);
       }
       this.dirty = true;
@@ -626,9 +593,9 @@ export class FileChannel implements Channel {
       throw err;
     }
     this.updateSize();
-    if (putEvents > 0) this.wake(this.dataWaiters);
+    if (putEvents > 0) this.queue.wake('data');
     if (takenEvents > 0) {
-      this.wake(this.spaceWaiters);
+      this.queue.wake('space');
       this.deleteDeadFiles();
     }
   }
@@ -639,8 +606,8 @@ export class FileChannel implements Channel {
     for (let guard = 0; guard < 1000; guard++) {
       let missing: Piece | undefined;
       let seen = 0;
-      for (let i = this.head; i < this.queue.length && seen < events; i++) {
-        const p = this.queue[i]!;
+      for (let i = 0; i < this.queue.length && seen < events; i++) {
+        const p = this.queue.at(i);
         if (!p.batch) {
           missing = p;
           break;
@@ -674,7 +641,7 @@ export class FileChannel implements Channel {
     // The piece may have been dequeued meanwhile (taken by another transaction): only
     // queued pieces count towards memBytes.
     let queued = false;
-    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i] === p) { queued = true; break; }
+    for (let i = 0; i < this.queue.length; i++) if (this.queue.at(i) === p) { queued = true; break; }
     p.batch = batch;
     if (queued) this.memBytes += batch.byteLength;
   }
@@ -687,7 +654,7 @@ export class FileChannel implements Channel {
 
   unreserve(events: number): void {
     this.occupied -= events;
-    this.wake(this.spaceWaiters);
+    this.queue.wake('space');
   }
 
   hasSpaceFor(events: number, credit: number): boolean {
@@ -695,26 +662,7 @@ export class FileChannel implements Channel {
   }
 
   dequeue(max: number): Piece[] {
-    const pieces: Piece[] = [];
-    let want = max;
-    while (want > 0 && this.head < this.queue.length) {
-      const p = this.queue[this.head]!;
-      if (p.count <= want) {
-        pieces.push(p);
-        want -= p.count;
-        this.queue[this.head] = undefined as unknown as Piece;
-        this.head++;
-      } else {
-        pieces.push(slicePiece(p, 0, want));
-        this.queue[this.head] = slicePiece(p, want, p.count);
-        want = 0;
-      }
-    }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    this.queued -= max - want;
+    const pieces = this.queue.dequeue(max);
     for (const p of pieces) if (p.batch) this.memBytes -= p.batch.byteLength;
     this.updateSize();
     return pieces;
@@ -723,16 +671,9 @@ export class FileChannel implements Channel {
   requeue(pieces: readonly Piece[], events: number): void {
     if (pieces.length === 0) return;
     for (const p of pieces) if (p.batch) this.memBytes += p.batch.byteLength;
-    if (this.head >= pieces.length) {
-      this.head -= pieces.length;
-      for (let i = 0; i < pieces.length; i++) this.queue[this.head + i] = pieces[i]!;
-    } else {
-      this.queue = [...pieces, ...this.queue.slice(this.head)];
-      this.head = 0;
-    }
-    this.queued += events;
+    this.queue.requeue(pieces, events);
     this.updateSize();
-    this.wake(this.dataWaiters);
+    this.queue.wake('data');
   }
 
   closeTx(tx: FileTransaction): void {
@@ -740,75 +681,29 @@ export class FileChannel implements Channel {
   }
 
   private updateSize(): void {
-    this.counters.set('ChannelSize', this.queued);
-    this.counters.set('ChannelFillPercentage', (this.queued * 100) / this.capacity);
+    setSizeGauges(this.counters, this.queue.size, this.capacity);
   }
 }
 
-type TxState = 'open' | 'committing' | 'committed' | 'rolledBack';
-
-class FileTransaction implements ChannelTransaction {
-  private readonly ch: FileChannel;
-  private state: TxState = 'open';
-  private readonly puts: EventBatch[] = [];
-  private putEvents = 0;
-  private takes: Piece[] = [];
-  private takeEvents = 0;
-
+class FileTransaction extends BaseChannelTransaction<Piece, FileChannel> {
   constructor(ch: FileChannel) {
-    this.ch = ch;
+    super(ch, 'FileBackedTransaction', true);
   }
 
   takenPieces(): readonly Piece[] {
     return this.takes;
   }
 
-  private checkOpen(op: string): void {
-    if (this.state !== 'open') throw new ChannelError(this.ch.name, `${op}() on a transaction that is already ${this.state === 'rolledBack' ? 'rolled back' : 'committed'}`);
-    if (!this.ch.isRunning) throw new ChannelClosedError(this.ch.name);
+  protected bodyOf(piece: Piece): EventBatch {
+    return piece.batch!;
   }
 
-  put(batch: EventBatch): void {
-    this.checkOpen('put');
-    const ch = this.ch;
-    ch.counters.increment('EventPutAttemptCount', batch.count);
-    if (this.putEvents + batch.count > ch.transactionCapacity) {
-      throw new TransactionCapacityError(
-        ch.name,
-        `Put queue for FileBackedTransaction of capacity ${ch.transactionCapacity} full, consider committing more frequently, increasing capacity or increasing thread count`,
-      );
-    }
-    if (batch.count === 0) return;
-    this.puts.push(batch);
-    this.putEvents += batch.count;
+  protected override loadForTake(allowed: number): Promise<void> {
+    return this.ch.loadHead(allowed);
   }
 
-  async take(maxEvents: number): Promise<EventBatch | null> {
-    this.checkOpen('take');
-    const ch = this.ch;
-    const allowed = Math.min(maxEvents, ch.transactionCapacity - this.takeEvents);
-    if (allowed <= 0) {
-      ch.counters.increment('EventTakeAttemptCount');
-      throw new TransactionCapacityError(
-        ch.name,
-        `Take list for FileBackedTransaction, capacity ${ch.transactionCapacity} full, consider committing more frequently, increasing capacity, or increasing thread count`,
-      );
-    }
-    if (ch.size() === 0) await ch.waitUntil('data', () => ch.size() > 0, ch.keepAliveMs);
-    if (this.state !== 'open' || !ch.isRunning) return null;
-    await ch.loadHead(allowed);
-    if (this.state !== 'open' || !ch.isRunning) return null;
-    const pieces = ch.dequeue(allowed);
-    if (pieces.length === 0) {
-      ch.counters.increment('EventTakeAttemptCount');
-      return null;
-    }
-    // loadHead ran just before with no await since: every piece is in memory.
-    const batch = pieces.length === 1 ? pieces[0]!.batch! : EventBatch.concat(pieces.map((p) => p.batch!));
-    ch.counters.increment('EventTakeAttemptCount', batch.count);
-    this.takes.push(...pieces);
-    this.takeEvents += batch.count;
-    return batch;
+  protected override closed(): void {
+    this.ch.closeTx(this);
   }
 
   async commit(): Promise<void> {
@@ -847,17 +742,6 @@ class FileTransaction implements ChannelTransaction {
       await this.rollback();
       throw err;
     }
-  }
-
-  async rollback(): Promise<void> {
-    if (this.state !== 'open') return;
-    this.state = 'rolledBack';
-    this.ch.closeTx(this);
-    if (this.takeEvents > 0) this.ch.requeue(this.takes, this.takeEvents);
-    this.takes = [];
-    this.takeEvents = 0;
-    this.puts.length = 0;
-    this.putEvents = 0;
   }
 }
 
