@@ -5,13 +5,16 @@
 // ListOffsets, polled every 20 ms; agent start-up is not counted). Peak RSS = the agent's
 // VmHWM; CPU s = the agent's utime+stime over the run (all its threads).
 // Beside it, in the same run: the same with fsync per append (log.flush.interval.messages=1),
+// the same with Flume's FILE channel (row `file`: `type = file`, checkpointDir and dataDirs
+// in the run's temp dir, capacity/transactionCapacity as the memory row; issue 7's goal
+// ≥ 300,000 lines/s),
 // `tail -c +1 -F file | line counter` (the limit), and rsyslog imfile → omfile when rsyslogd
 // is installed (Debian rsyslog — a bench-only dependency, `apt-get install rsyslog`; run in
 // the foreground with a private config: `rsyslogd -n -f CONF -i PIDFILE`, direct queue,
 // omfile flushOnTXEnd off; clock from its start until the output holds the last lines).
 // The runs are interleaved and repeated (SLUICE_BENCH_REPEAT, default 3); each row is its
 // best run, since other load on the host only ever slows a run down.
-// SLUICE_BENCH_ROWS=sluice,fsync,rsyslog,tail picks rows; SLUICE_BENCH_AGENT_NODE_ARGS adds
+// SLUICE_BENCH_ROWS=sluice,file,fsync,rsyslog,tail picks rows (default: all); SLUICE_BENCH_AGENT_NODE_ARGS adds
 // node flags to the agent (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": the agent is stopped
 // with SIGTERM, so the profile is written; summarize with bench/pipeline-profile-summary.mjs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,12 +54,23 @@ function vmHWM(pid) {
   try { const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')); return m ? Number(m[1]) * 1024 : NaN; } catch { return NaN; }
 }
 
-async function runAgent(label, source, extraOverrides = []) {
+/** npm start's channel section with Flume's file channel; its directories under `dir`. */
+function toFileChannel(conf, dir) {
+  const out = conf.replace(/^a1\.channels\.c1\.type = memory$/m, [
+    'a1.channels.c1.type = file',
+    `a1.channels.c1.checkpointDir = ${join(dir, 'data/file-channel/checkpoint')}`,
+    `a1.channels.c1.dataDirs = ${join(dir, 'data/file-channel/data')}`,
+  ].join('\n'));
+  if (out === conf) throw new Error('conf/flume-kafka.conf: no line "a1.channels.c1.type = memory" to turn into a file channel');
+  return out;
+}
+
+async function runAgent(label, source, extraOverrides = [], editConf = (c) => c) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-t2t-'));
   cpSync(join(REPO, 'conf'), join(dir, 'conf'), { recursive: true });
   const port = await freePort();
   const cf = join(dir, 'conf/flume-kafka.conf');
-  writeFileSync(cf, readFileSync(cf, 'utf8').replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`));
+  writeFileSync(cf, editConf(readFileSync(cf, 'utf8').replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`), dir));
   mkdirSync(join(dir, 'logs'));
   const nodeArgs = (process.env.SLUICE_BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'dist/cli/main.js'), 'agent', '-n', 'a1', '-c', 'conf', '-f', 'conf/flume-kafka.conf', '--broker', 'conf/server.properties', '--no-reload-conf',
@@ -141,9 +155,10 @@ makeFile(source);
 spawnSync('sync'); // written back: the runs start with the input in the page cache but not dirty
 spawnSync('cat', [source], { stdio: ['ignore', 'ignore', 'inherit'] }); // page cache hot
 const REPEAT = Math.max(1, Number(process.env.SLUICE_BENCH_REPEAT ?? 3));
-const WANT = new Set((process.env.SLUICE_BENCH_ROWS ?? 'sluice,fsync,rsyslog,tail').split(','));
+const WANT = new Set((process.env.SLUICE_BENCH_ROWS ?? 'sluice,file,fsync,rsyslog,tail').split(','));
 const runs = [
   ['sluice', () => runAgent('sluice: TAILDIR → memory → embedded topic', source)],
+  ['file', () => runAgent('sluice: same, FILE channel (WAL, fdatasync per commit)', source, [], toFileChannel)],
   ['fsync', () => runAgent('sluice: same, fsync per append (log.flush.interval.messages=1)', source, ['log.flush.interval.messages=1'])],
   ['rsyslog', () => runRsyslog(source)],
   ['tail', () => runTail(source)],
@@ -175,4 +190,10 @@ for (const r of best.values()) {
 if (sluice) {
   const vs = Number.isFinite(rsSecs) ? `${(rsSecs / sluice.secs).toFixed(2)}×` : 'n/a (rsyslogd not installed: apt-get install rsyslog)';
   console.log(`\nGoals: ≥ 2,000,000 lines/s (sluice: ${Math.round(N / sluice.secs).toLocaleString()}), ≥ 2.5× rsyslog (sluice: ${vs}), peak RSS ≤ 150 MB (sluice: ${(sluice.rss / 2 ** 20).toFixed(0)} MB).`);
+}
+const fileRow = best.get('file');
+if (fileRow) {
+  const lps = fileRow.done ? N / fileRow.secs : NaN;
+  const ofMem = sluice?.done && fileRow.done ? ` = ${((sluice.secs / fileRow.secs) * 100).toFixed(0)} % of the memory channel's rate in this run` : '';
+  console.log(`Goal, file channel: ≥ 300,000 lines/s (sluice: ${Number.isFinite(lps) ? Math.round(lps).toLocaleString() : 'not finished'}${ofMem}) — ${lps >= 300_000 ? 'met' : 'not met'}.`);
 }
