@@ -35,6 +35,7 @@ import { EventBatch } from '../agent/event-batch.js';
 import { SluiceError, describeError } from '../errors.js';
 import { isAsciiCompatible, nodeEncoding } from '../interceptors/java-charset.js';
 import { BatchLimit } from './netcat-batch-limit.js';
+import { bindOrFail, closeServers, trackConnection } from './source-listener.js';
 
 const OK = Buffer.from('OK\n');
 const MAX_PENDING_REPLIES = 64 * 1024;
@@ -104,15 +105,8 @@ export class NetcatSource implements Source {
     this.ctx.metrics.start();
     const server = createServer((socket) => this.handle(socket));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.bind, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      throw new SluiceError('SOURCE_BIND_FAILED', `netcat source ${this.name}: unable to bind to ${this.config.bind}:${this.config.port}: ${describeError(err)}`, { cause: err });
-    });
+    const { port, bind } = this.config;
+    await bindOrFail(server, (done) => server.listen(port, bind, done), `netcat source ${this.name}`, `${bind}:${port}`);
     server.on('error', (err) => this.ctx.logger.error({ err: describeError(err) }, 'netcat server error'));
     this.ctx.logger.info({ address: this.address() }, 'netcat source listening');
   }
@@ -121,22 +115,18 @@ export class NetcatSource implements Source {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServers([server], this.sockets);
     this.ctx.metrics.stop();
   }
 
   private handle(socket: Socket): void {
-    this.sockets.add(socket);
-    this.ctx.metrics.increment('OpenConnectionCount');
+    trackConnection(socket, this.sockets, this.ctx.metrics);
     let pending: Buffer = Buffer.alloc(0);
     let busy = false;
     let closed = false;
     const cfg = this.config;
     socket.on('close', () => {
       closed = true;
-      this.sockets.delete(socket);
-      this.ctx.metrics.increment('OpenConnectionCount', -1);
     });
     socket.on('error', (err) => this.ctx.logger.debug({ err: describeError(err) }, 'netcat connection error'));
 

@@ -21,6 +21,7 @@ import type { Source, SourceContext, SourceFactory } from '../agent/component.js
 import { EventBatch, type FlumeEvent } from '../agent/event-batch.js';
 import { SluiceError, describeError } from '../errors.js';
 import { BatchLimit } from './netcat-batch-limit.js';
+import { bindOrFail } from './source-listener.js';
 
 const MAX_WAITING = 10_000;
 
@@ -57,15 +58,7 @@ export class NetcatUdpSource implements Source {
     const socket = createSocket({ type: family, reuseAddr: true });
     this.socket = socket;
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.port, this.bind, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      throw new SluiceError('SOURCE_BIND_FAILED', `netcatudp source ${this.name}: unable to bind to ${this.bind ?? '*'}:${this.port}: ${describeError(err)}`, { cause: err });
-    });
+    await bindOrFail(socket, (done) => socket.bind(this.port, this.bind, done), `netcatudp source ${this.name}`, `${this.bind ?? '*'}:${this.port}`);
     socket.on('error', (err) => this.ctx.logger.error({ err: describeError(err) }, 'netcatudp socket error'));
   }
 

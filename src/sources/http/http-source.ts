@@ -30,6 +30,7 @@ import { SluiceError, describeError } from '../../errors.js';
 import { ChannelError } from '../../channels/channel-errors.js';
 import { charsetOf, createTextDecoder, encodeBody } from './json-charset.js';
 import { JsonEventError, JsonEventReader } from './json-event-reader.js';
+import { bindOrFail, closeServers, trackConnection } from '../source-listener.js';
 
 export const JSON_HANDLER = 'org.apache.flume.source.http.JSONHandler';
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -77,25 +78,15 @@ export class HttpSource implements Source {
   async start(): Promise<void> {
     this.ctx.metrics.start();
     const server = createServer((req, res) => this.handle(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      this.ctx.metrics.increment('OpenConnectionCount');
-      s.once('close', () => {
-        this.sockets.delete(s);
-        this.ctx.metrics.increment('OpenConnectionCount', -1);
-      });
-    });
+    server.on('connection', (s) => trackConnection(s, this.sockets, this.ctx.metrics));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.port, this.config.bind, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
+    const { port, bind } = this.config;
+    try {
+      await bindOrFail(server, (done) => server.listen(port, bind, done), `http source ${this.name}`, `${bind}:${port}`);
+    } catch (err) {
       this.server = undefined;
-      throw new SluiceError('SOURCE_BIND_FAILED', `http source ${this.name}: unable to bind to ${this.config.bind}:${this.config.port}: ${describeError(err)}`, { cause: err });
-    });
+      throw err;
+    }
     server.on('error', (err) => this.ctx.logger.error({ err: describeError(err) }, 'http server error'));
     this.ctx.logger.info({ address: this.address() }, 'http source listening');
   }
@@ -104,8 +95,7 @@ export class HttpSource implements Source {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServers([server], this.sockets);
     this.ctx.metrics.stop();
   }
 

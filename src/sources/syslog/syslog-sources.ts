@@ -34,6 +34,7 @@ import { SluiceError, describeError } from '../../errors.js';
 import { nodeEncoding } from '../../interceptors/java-charset.js';
 import { parseKeepFields, parseSyslog, splitMessage, STATUS_HEADER, type KeepFields } from './syslog-parser.js';
 import { FramingError, SyslogFramer } from './syslog-framing.js';
+import { bindOrFail, closeServers, trackConnection } from '../source-listener.js';
 
 export const DEFAULT_EVENT_SIZE = 2500;
 const MAX_OCTET_FRAME = 16 * 1024 * 1024;
@@ -227,16 +228,13 @@ export class SyslogTcpSource extends SyslogSourceBase {
     this.running = true;
     for (const port of this.config.ports) {
       const server = createServer((s) => this.handle(s));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, this.config.host ?? '0.0.0.0', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }).catch(async (err: unknown) => {
+      const host = this.config.host ?? '0.0.0.0';
+      try {
+        await bindOrFail(server, (done) => server.listen(port, host, done), `syslog source ${this.name}`, `${host}:${port}`);
+      } catch (err) {
         await this.stop();
-        throw new SluiceError('SOURCE_BIND_FAILED', `syslog source ${this.name}: unable to bind to ${this.config.host ?? '0.0.0.0'}:${port}: ${describeError(err)}`, { cause: err });
-      });
+        throw err;
+      }
       server.on('error', (err) => this.ctx.logger.error({ err: describeError(err) }, 'syslog server error'));
       this.servers.push(server);
     }
@@ -247,15 +245,13 @@ export class SyslogTcpSource extends SyslogSourceBase {
     this.running = false;
     const servers = this.servers;
     this.servers = [];
-    for (const s of this.sockets) s.destroy();
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await closeServers(servers, this.sockets);
     this.ctx.metrics.stop();
   }
 
   private handle(socket: Socket): void {
-    this.sockets.add(socket);
     const m = this.ctx.metrics;
-    m.increment('OpenConnectionCount');
+    trackConnection(socket, this.sockets, m);
     const framer = new SyslogFramer(Math.max(this.config.eventSize, 10), Math.max(MAX_OCTET_FRAME, this.config.eventSize));
     let chain: Promise<void> = Promise.resolve();
     const extraP = this.clientHeaders(socket.remoteAddress, socket.localPort ?? 0);
@@ -285,10 +281,6 @@ export class SyslogTcpSource extends SyslogSourceBase {
       if (rest) process([rest]);
     });
     socket.on('error', (err) => this.ctx.logger.debug({ err: describeError(err) }, 'syslog connection error'));
-    socket.on('close', () => {
-      this.sockets.delete(socket);
-      m.increment('OpenConnectionCount', -1);
-    });
   }
 }
 
@@ -313,16 +305,13 @@ export class SyslogUdpSource extends SyslogSourceBase {
     const host = this.config.host ?? '0.0.0.0';
     const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     this.socket = sock;
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(this.config.ports[0], host, () => {
-        sock.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
+    const port = this.config.ports[0];
+    try {
+      await bindOrFail(sock, (done) => sock.bind(port, host, done), `syslog udp source ${this.name}`, `${host}:${port}`);
+    } catch (err) {
       this.socket = undefined;
-      throw new SluiceError('SOURCE_BIND_FAILED', `syslog udp source ${this.name}: unable to bind to ${host}:${this.config.ports[0]}: ${describeError(err)}`, { cause: err });
-    });
+      throw err;
+    }
     sock.on('error', (err) => this.ctx.logger.error({ err: describeError(err) }, 'syslog udp socket error'));
     sock.on('message', (msg, rinfo) => {
       this.pending.push({ msg, ip: rinfo.address, port: sock.address().port });
