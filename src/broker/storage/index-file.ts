@@ -9,11 +9,16 @@
  * whose size is not a multiple of the entry size, or whose entries are not strictly
  * increasing, is rebuilt too.
  *
+ * Entries are sorted (each subclass keeps both fields increasing), so lookups are a
+ * binary search for the last entry before a bound (`lastSlotWhere`, which counts its
+ * probes in lookupCounters). Capacity: floor(maxIndexBytes / entrySize) entries, ≥ 1.
+ *
  * Owned by one LogSegment; single-threaded. Persist failures are logged and retried
  * with a full rewrite later; they never fail an append (the index is derivable).
  */
 import * as fs from 'node:fs';
 import { componentLogger } from '../../logger.js';
+import { lookupCounters } from './lookup-counters.js';
 
 const log = componentLogger('broker.storage');
 
@@ -24,11 +29,15 @@ export abstract class IndexFile {
   private fd: number | null = null;
   private needsRewrite = false;
 
+  readonly maxEntries: number;
+
   constructor(
     readonly path: string,
     protected readonly entrySize: number,
-    readonly maxEntries: number,
+    readonly baseOffset: number,
+    maxIndexBytes: number,
   ) {
+    this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize));
     this.buf = Buffer.allocUnsafe(entrySize * 64);
   }
 
@@ -70,6 +79,27 @@ export abstract class IndexFile {
     if (n >= this.count) return;
     this.count = n;
     if (this.persistedBytes > n * this.entrySize) this.needsRewrite = true;
+  }
+
+  /**
+   * Binary search: the greatest slot for which `before(slot)` holds, or -1. `before`
+   * must hold on a prefix of the entries (true, …, true, false, …).
+   */
+  protected lastSlotWhere(before: (slot: number) => boolean): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      lookupCounters.indexProbes++;
+      if (before(mid)) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
   }
 
   protected reserveEntry(): number {

@@ -9,13 +9,12 @@
  * both fields. No checksum: rebuilt after a crash (see index-file.ts).
  */
 import { IndexFile } from './index-file.js';
-import { lookupCounters } from './lookup-counters.js';
 
 export const OFFSET_INDEX_ENTRY = 8;
 
 export class OffsetIndex extends IndexFile {
-  constructor(path: string, readonly baseOffset: number, maxIndexBytes: number) {
-    super(path, OFFSET_INDEX_ENTRY, Math.max(1, Math.floor(maxIndexBytes / OFFSET_INDEX_ENTRY)));
+  constructor(path: string, baseOffset: number, maxIndexBytes: number) {
+    super(path, OFFSET_INDEX_ENTRY, baseOffset, maxIndexBytes);
   }
 
   relOffsetAt(i: number): number {
@@ -43,20 +42,7 @@ export class OffsetIndex extends IndexFile {
   /** Index of the greatest entry with offset ≤ target, or -1. */
   slotFor(target: number): number {
     const rel = target - this.baseOffset;
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      lookupCounters.indexProbes++;
-      if (this.relOffsetAt(mid) <= rel) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return this.lastSlotWhere((i) => this.relOffsetAt(i) <= rel);
   }
 
   /** Position to start scanning for `target`: the greatest entry ≤ target, else the segment start. */

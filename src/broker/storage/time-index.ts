@@ -8,14 +8,13 @@
  * No checksum: rebuilt after a crash (see index-file.ts).
  */
 import { IndexFile } from './index-file.js';
-import { lookupCounters } from './lookup-counters.js';
 import { readTimestamp, writeTimestamp } from './batch-header.js';
 
 export const TIME_INDEX_ENTRY = 12;
 
 export class TimeIndex extends IndexFile {
-  constructor(path: string, readonly baseOffset: number, maxIndexBytes: number) {
-    super(path, TIME_INDEX_ENTRY, Math.max(1, Math.floor(maxIndexBytes / TIME_INDEX_ENTRY)));
+  constructor(path: string, baseOffset: number, maxIndexBytes: number) {
+    super(path, TIME_INDEX_ENTRY, baseOffset, maxIndexBytes);
   }
 
   timestampAt(i: number): number {
@@ -51,19 +50,7 @@ export class TimeIndex extends IndexFile {
    * batches up to it are older than target), else the segment's base offset.
    */
   lookupBelow(target: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      lookupCounters.indexProbes++;
-      if (this.timestampAt(mid) < target) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = this.lastSlotWhere((i) => this.timestampAt(i) < target);
     return found < 0 ? this.baseOffset : this.baseOffset + this.relOffsetAt(found);
   }
 
