@@ -188,7 +188,7 @@ for (const r of best.values()) {
   console.log(`| ${r.label} | ${r.done ? r.secs.toFixed(2) : 'n/a'} | ${fmt(lps, (v) => Math.round(v).toLocaleString())} | ${fmt(lps, () => (mb / r.secs).toFixed(0))} | ${fmt(r.cpu, (v) => v.toFixed(2))} | ${fmt(r.done ? N / r.cpu : NaN, (v) => Math.round(v).toLocaleString())} | ${fmt(r.rss, (v) => (v / 2 ** 20).toFixed(0))} | ${vs} |`);
 }
 if (sluice) {
-  const vs = Number.isFinite(rsSecs) ? `${(rsSecs / sluice.secs).toFixed(2)}×` : 'n/a (rsyslogd not installed: apt-get install rsyslog)';
+  const vs = Number.isFinite(rsSecs) ? `${(rsSecs / sluice.secs).toFixed(2)}×` : !WANT.has('rsyslog') ? 'n/a (rsyslog row not selected)' : 'n/a (rsyslogd not installed: apt-get install rsyslog)';
   console.log(`\nGoals: ≥ 2,000,000 lines/s (sluice: ${Math.round(N / sluice.secs).toLocaleString()}), ≥ 2.5× rsyslog (sluice: ${vs}), peak RSS ≤ 150 MB (sluice: ${(sluice.rss / 2 ** 20).toFixed(0)} MB).`);
 }
 const fileRow = best.get('file');
