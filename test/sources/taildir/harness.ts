@@ -144,3 +144,29 @@ export function byPrefix(all: readonly string[]): Record<string, string[]> {
   }
   return out;
 }
+
+/** Starts a source with `props` writing to `out`, then waits until `ready()` (`what` names it on timeout). */
+export async function startSource(
+  h: Harness,
+  props: Record<string, string | number | boolean>,
+  out: FakeOutput,
+  ready: () => boolean,
+  what: string,
+): Promise<TaildirSource> {
+  const { source } = makeSource(h, props, out);
+  await source.start();
+  await waitFor(ready, what);
+  return source;
+}
+
+/** One agent run: startSource, then stop (the position file keeps what was committed). */
+export async function runSource(
+  h: Harness,
+  props: Record<string, string | number | boolean>,
+  out: FakeOutput,
+  ready: () => boolean,
+  what: string,
+): Promise<void> {
+  const source = await startSource(h, props, out, ready, what);
+  await source.stop();
+}

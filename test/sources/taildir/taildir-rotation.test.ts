@@ -6,7 +6,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { appendFile, copyFile, open, readFile, rename, stat, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { byPrefix, FakeOutput, type Harness, lines, makeDirs, makeSource, text, waitFor } from './harness.js';
+import { byPrefix, FakeOutput, type Harness, lines, makeDirs, runSource, startSource, text, waitFor } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -27,9 +27,7 @@ describe('TAILDIR rotation', () => {
     const w = await open(f, 'a');
     await w.write(text(lines('A', 0, 100)));
     const out = new FakeOutput();
-    const { source } = makeSource(h, { 'filegroups.f1': join(h.logDir, pattern), batchSize: 7 }, out);
-    await source.start();
-    await waitFor(() => out.lines.length > 0, 'first batch');
+    const source = await startSource(h, { 'filegroups.f1': join(h.logDir, pattern), batchSize: 7 }, out, () => out.lines.length > 0, 'first batch');
     await rename(f, join(h.logDir, 'app.log.1'));
     await w.write(text(lines('A', 100, 150)));
     await w.close();
@@ -43,9 +41,7 @@ describe('TAILDIR rotation', () => {
     const f = join(h.logDir, 'app.log');
     await writeFile(f, text(lines('A', 0, 50)));
     const out = new FakeOutput();
-    const { source } = makeSource(h, { 'filegroups.f1': join(h.logDir, ONLY_APP_LOG) }, out);
-    await source.start();
-    await waitFor(() => out.lines.length === 50, 'A lines');
+    const source = await startSource(h, { 'filegroups.f1': join(h.logDir, ONLY_APP_LOG) }, out, () => out.lines.length === 50, 'A lines');
     await copyFile(f, join(h.logDir, 'app.log.1'));
     await truncate(f, 0);
     await appendFile(f, text(lines('B', 0, 500)));
@@ -63,9 +59,7 @@ describe('TAILDIR rotation', () => {
     };
     put(text(lines('A', 0, 60)));
     const out = new FakeOutput();
-    const { source } = makeSource(h, { 'filegroups.f1': join(h.logDir, ONLY_APP_LOG) }, out);
-    await source.start();
-    await waitFor(() => out.lines.length === 60, 'A lines');
+    const source = await startSource(h, { 'filegroups.f1': join(h.logDir, ONLY_APP_LOG) }, out, () => out.lines.length === 60, 'A lines');
     await copyFile(f, join(h.logDir, 'app.log.1'));
     await truncate(f, 0);
     put(text(lines('B', 0, 30))); // lands at the old offset: a hole of NULs before it
@@ -81,9 +75,7 @@ describe('TAILDIR rotation', () => {
     const f = join(h.logDir, 'app.log');
     await writeFile(f, text(lines('A', 0, 20)));
     const out = new FakeOutput();
-    const { source } = makeSource(h, {}, out);
-    await source.start();
-    await waitFor(() => out.lines.length === 20, 'A lines');
+    const source = await startSource(h, {}, out, () => out.lines.length === 20, 'A lines');
     out.hold();
     await appendFile(f, 'A-20\n');
     await waitFor(() => out.waiting > 0, 'source blocked in send');
@@ -102,9 +94,7 @@ describe('TAILDIR rotation', () => {
     await writeFile(f, text(lines('A', 0, 1000)));
     const out = new FakeOutput();
     out.hold();
-    const { source } = makeSource(h, { batchSize: 10 }, out);
-    await source.start();
-    await waitFor(() => out.waiting > 0, 'first send');
+    const source = await startSource(h, { batchSize: 10 }, out, () => out.waiting > 0, 'first send');
     await unlink(f);
     out.release();
     await waitFor(() => out.lines.length === 1000, 'all lines');
@@ -117,9 +107,7 @@ describe('TAILDIR rotation', () => {
     await writeFile(f, text(lines('A', 0, 300)));
     const out = new FakeOutput();
     out.hold();
-    const { source } = makeSource(h, { batchSize: 10 }, out);
-    await source.start();
-    await waitFor(() => out.waiting > 0, 'first send');
+    const source = await startSource(h, { batchSize: 10 }, out, () => out.waiting > 0, 'first send');
     await unlink(f);
     await writeFile(f, text(lines('B', 0, 100)));
     out.release();
@@ -138,9 +126,7 @@ describe('TAILDIR rotation', () => {
     await writeFile(t1, text(lines('A', 0, 20)));
     await symlink(t1, link);
     const out = new FakeOutput();
-    const { source } = makeSource(h, { 'filegroups.f1': join(h.logDir, 'current\\.log') }, out);
-    await source.start();
-    await waitFor(() => out.lines.length === 20, 'A lines');
+    const source = await startSource(h, { 'filegroups.f1': join(h.logDir, 'current\\.log') }, out, () => out.lines.length === 20, 'A lines');
     out.hold();
     await appendFile(t1, text(lines('A', 20, 30)));
     await waitFor(() => out.waiting > 0, 'blocked');
@@ -159,9 +145,7 @@ describe('TAILDIR rotation', () => {
     await writeFile(f, text(lines('A', 0, 50)));
     const out = new FakeOutput();
     out.hold();
-    const { source } = makeSource(h, { 'filegroups.f1': join(h.logDir, 'app\\.log(\\.[0-9]+)?'), fsWatch: false, batchSize: 10 }, out);
-    await source.start();
-    await waitFor(() => out.waiting > 0, 'blocked');
+    const source = await startSource(h, { 'filegroups.f1': join(h.logDir, 'app\\.log(\\.[0-9]+)?'), fsWatch: false, batchSize: 10 }, out, () => out.waiting > 0, 'blocked');
     for (const [p, n] of [['B', 30], ['C', 20], ['D', 10]] as const) {
       await rename(join(h.logDir, 'app.log.2'), join(h.logDir, 'app.log.3')).catch(() => undefined);
       await rename(join(h.logDir, 'app.log.1'), join(h.logDir, 'app.log.2')).catch(() => undefined);
@@ -182,18 +166,12 @@ describe('TAILDIR rotation', () => {
     const props = { 'filegroups.f1': join(h.logDir, pattern) };
     await writeFile(f, text(lines('A', 0, 10)));
     const out = new FakeOutput();
-    let s = makeSource(h, props, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 10, 'A lines');
-    await s.stop();
+    await runSource(h, props, out, () => out.lines.length === 10, 'A lines');
     await appendFile(f, text(lines('A', 10, 15)));
     await rename(f, join(h.logDir, 'app.log.1'));
     await appendFile(join(h.logDir, 'app.log.1'), text(lines('A', 15, 20)));
     await writeFile(f, text(lines('B', 0, 7)));
-    s = makeSource(h, props, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 27, 'all lines');
-    await s.stop();
+    await runSource(h, props, out, () => out.lines.length === 27, 'all lines');
     expect(byPrefix(out.lines)).toEqual({ A: lines('A', 0, 20), B: lines('B', 0, 7) });
   });
 
@@ -202,17 +180,11 @@ describe('TAILDIR rotation', () => {
     await writeFile(f, text(lines('A', 0, 10)));
     const ino = (await stat(f)).ino;
     const out = new FakeOutput();
-    let s = makeSource(h, {}, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 10, 'A lines');
-    await s.stop();
+    await runSource(h, {}, out, () => out.lines.length === 10, 'A lines');
     // Same inode, new content longer than the saved position (as a reused inode would be).
     await writeFile(f, text(lines('B', 0, 40)));
     expect((await stat(f)).ino).toBe(ino);
-    s = makeSource(h, {}, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 50, 'B lines');
-    await s.stop();
+    await runSource(h, {}, out, () => out.lines.length === 50, 'B lines');
     expect(byPrefix(out.lines)).toEqual({ A: lines('A', 0, 10), B: lines('B', 0, 40) });
   });
 
@@ -223,19 +195,13 @@ describe('TAILDIR rotation', () => {
     await writeFile(f1, head + text(lines('X', 0, 5)));
     await writeFile(f2, head + text(lines('Y', 0, 3)));
     const out = new FakeOutput();
-    let s = makeSource(h, {}, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 10, 'lines');
-    await s.stop();
+    await runSource(h, {}, out, () => out.lines.length === 10, 'lines');
     const saved = JSON.parse(await readFile(h.posFile, 'utf8')) as { fp: string }[];
     expect(saved).toHaveLength(2);
     expect(saved[0]!.fp).toBe(saved[1]!.fp);
     await appendFile(f1, text(lines('X', 5, 8)));
     await appendFile(f2, text(lines('Y', 3, 9)));
-    s = makeSource(h, {}, out).source;
-    await s.start();
-    await waitFor(() => out.lines.length === 19, 'more lines');
-    await s.stop();
+    await runSource(h, {}, out, () => out.lines.length === 19, 'more lines');
     const g = byPrefix(out.lines.filter((l) => !l.startsWith('H')));
     expect(g).toEqual({ X: lines('X', 0, 8), Y: lines('Y', 0, 9) });
     expect(out.lines.filter((l) => l.startsWith('H'))).toHaveLength(2);
