@@ -1,43 +1,19 @@
 // Small FileSlices (≤ INLINE_SLICE_BYTES) go out read at once, corked with the response's
 // Buffers into one writev, in both modes; larger ones keep the sendfile / chunked path.
 // Bytes are checked exactly, and each slice is released exactly once.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INLINE_SLICE_BYTES, createConnectionWriter } from '../../../src/broker/zero-copy/connection-writer.js';
 import type { OutboundPart } from '../../../src/broker/zero-copy/types.js';
-import { TestSegmentFile, collect, loopbackPair, makeTempDir, patternBytes, type LoopbackPair } from './zero-copy-kit.js';
+import { collect, expectedBytes, patternBytes, useWriterFixture } from './zero-copy-kit.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let pair: LoopbackPair | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-  await cleanup();
-});
-
-function segment(name: string, data: Buffer): TestSegmentFile {
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return new TestSegmentFile(path);
-}
-
-function expectedBytes(parts: readonly OutboundPart[], data: Buffer): Buffer {
-  return Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : data.subarray(p.position, p.position + p.length))));
-}
+const fx = useWriterFixture();
 
 for (const forceCopy of [false, true]) {
   describe(`small slices inline (${forceCopy ? 'copy' : 'sendfile'} mode)`, () => {
     it('sends small slices with their Buffers and large ones by the slice path, byte for byte', async () => {
       const data = patternBytes(INLINE_SLICE_BYTES * 4 + 99, 5);
-      const file = segment('inline.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('inline.log', data);
+      const pair = await fx.loopback();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
       const responses: OutboundPart[][] = [
@@ -59,8 +35,8 @@ for (const forceCopy of [false, true]) {
 
     it('closes the connection when a small slice comes up short', async () => {
       const data = patternBytes(500, 8);
-      const file = segment('short-inline.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('short-inline.log', data);
+      const pair = await fx.loopback();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       await expect(writer.write([Buffer.from('x'), file.slice(400, 200), Buffer.from('never')])).rejects.toMatchObject({ code: 'SHORT_FILE_SLICE' });
       expect(pair.serverSocket.destroyed).toBe(true);

@@ -1,51 +1,18 @@
 // The per-connection writer over real loopback TCP, in both modes (sendfile through the
 // native addon, and the fs.read + write fallback), plus an in-memory Duplex. Every test
 // checks the received bytes exactly and that each FileSlice was released exactly once.
-import { ftruncateSync, openSync, closeSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { ftruncateSync, openSync, closeSync, unlinkSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../../src/broker/zero-copy/addon.js';
 import { canSendfile, createConnectionWriter } from '../../../src/broker/zero-copy/connection-writer.js';
 import type { OutboundPart } from '../../../src/broker/zero-copy/types.js';
 import { SluiceError } from '../../../src/errors.js';
-import {
-  TestSegmentFile,
-  collect,
-  loopTurns,
-  loopbackPair,
-  makeTempDir,
-  patternBytes,
-  waitUntil,
-  type LoopbackPair,
-} from './zero-copy-kit.js';
+import { collect, expectedBytes, loopTurns, patternBytes, useWriterFixture, waitUntil } from './zero-copy-kit.js';
 
 const MiB = 1 << 20;
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let pair: LoopbackPair | undefined;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-
-afterEach(async () => {
-  await pair?.close();
-  pair = undefined;
-  await cleanup();
-});
-
-function segment(name: string, data: Buffer): TestSegmentFile {
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return new TestSegmentFile(path);
-}
-
-/** The bytes a sequence of parts must put on the wire. */
-function expectedBytes(parts: readonly OutboundPart[], data: Buffer): Buffer {
-  return Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : data.subarray(p.position, p.position + p.length))));
-}
+const fx = useWriterFixture();
 
 it('the native addon is built and loads (npm install builds it)', () => {
   expect(loadNativeAddon()).not.toBeNull();
@@ -57,8 +24,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
   describe(`TCP, ${mode} mode`, () => {
     it('sends a mix of Buffers and FileSlices from several queued responses byte for byte', async () => {
       const data = patternBytes(5 * MiB + 123);
-      const file = segment('00000000000000000000.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('00000000000000000000.log', data);
+      const pair = await fx.loopback();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       expect(writer.mode).toBe(mode);
       const received = collect(pair.client);
@@ -88,8 +55,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('never lets a slice overtake a large Buffer still queued in the socket', async () => {
       const data = patternBytes(6 * MiB, 21);
-      const file = segment('overtake.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('overtake.log', data);
+      const pair = await fx.loopback();
       pair.client.pause();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
@@ -109,8 +76,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('waits without spinning for a client that reads slowly, then delivers every byte', async () => {
       const data = patternBytes(24 * MiB, 7);
-      const file = segment('slow.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('slow.log', data);
+      const pair = await fx.loopback();
       pair.client.pause();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
@@ -148,8 +115,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('rejects and releases every slice exactly once when the client disconnects mid-response', async () => {
       const data = patternBytes(16 * MiB, 11);
-      const file = segment('disconnect.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('disconnect.log', data);
+      const pair = await fx.loopback();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
       const first = writer.write([Buffer.from('h1'), file.slice(0, 16 * MiB), Buffer.from('t1'), file.slice(0, 8 * MiB)]);
@@ -175,8 +142,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('cancels the writability wait when the writer is destroyed while blocked', async () => {
       const data = patternBytes(16 * MiB, 3);
-      const file = segment('cancel.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('cancel.log', data);
+      const pair = await fx.loopback();
       pair.client.pause();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const result = writer.write([file.slice(0, data.length)]).then(() => null, (err: unknown) => err);
@@ -196,8 +163,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('destroys the connection when a segment is truncated during a send', async () => {
       const data = patternBytes(16 * MiB, 5);
-      const file = segment('truncated.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('truncated.log', data);
+      const pair = await fx.loopback();
       pair.client.pause();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
@@ -225,8 +192,8 @@ for (const mode of ['sendfile', 'copy'] as const) {
 
     it('keeps sending a segment unlinked by retention while its fd is held', async () => {
       const data = patternBytes(8 * MiB, 9);
-      const file = segment('deleted.log', data);
-      pair = await loopbackPair();
+      const file = fx.segment('deleted.log', data);
+      const pair = await fx.loopback();
       pair.client.pause();
       const writer = createConnectionWriter(pair.serverSocket, { forceCopy });
       const received = collect(pair.client);
@@ -248,7 +215,7 @@ for (const mode of ['sendfile', 'copy'] as const) {
 describe('in-memory Duplex', () => {
   it('uses copy mode and delivers the exact bytes', async () => {
     const data = patternBytes(3 * MiB + 5, 13);
-    const file = segment('memory.log', data);
+    const file = fx.segment('memory.log', data);
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -266,7 +233,7 @@ describe('in-memory Duplex', () => {
 
   it('destroys the stream on a short slice', async () => {
     const data = patternBytes(1000, 17);
-    const file = segment('short.log', data);
+    const file = fx.segment('short.log', data);
     const stream = new PassThrough();
     stream.resume();
     const writer = createConnectionWriter(stream);

@@ -2,13 +2,17 @@
  * Test kit for the zero-copy writer: a real reference-counted SegmentFile over a temp
  * file (counts every retain/release and fails loudly on an extra release), a TCP
  * loopback pair on 127.0.0.1:0, and helpers that wait on events or poll with a deadline.
+ * `useWriterFixture` gives a test file a fresh temp dir per test and closes the loopback
+ * pair and removes the dir after each.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { FileSlice, SegmentFile } from '../../../src/broker/storage/types.js';
+import type { OutboundPart } from '../../../src/broker/zero-copy/types.js';
 
 export class TestSegmentFile implements SegmentFile {
   readonly path: string;
@@ -127,4 +131,42 @@ export async function waitUntil(check: () => boolean, what: string, timeoutMs = 
 /** Lets the event loop turn `n` times (a spinning sender would make progress each turn). */
 export async function loopTurns(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The bytes a sequence of parts must put on the wire (`data` is the sliced file's content). */
+export function expectedBytes(parts: readonly OutboundPart[], data: Buffer): Buffer {
+  return Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : data.subarray(p.position, p.position + p.length))));
+}
+
+export interface WriterFixture {
+  /** Writes `data` to a file in this test's temp dir and opens it as a TestSegmentFile. */
+  segment(name: string, data: Buffer): TestSegmentFile;
+  /** Opens a loopback pair that is closed after the test. */
+  loopback(): Promise<LoopbackPair>;
+}
+
+/** Registers beforeEach/afterEach hooks: a temp dir per test; the pair and the dir go after it. */
+export function useWriterFixture(): WriterFixture {
+  let dir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  let pair: LoopbackPair | undefined;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+  });
+  afterEach(async () => {
+    await pair?.close();
+    pair = undefined;
+    await cleanup();
+  });
+  return {
+    segment(name, data) {
+      const path = join(dir, name);
+      writeFileSync(path, data);
+      return new TestSegmentFile(path);
+    },
+    async loopback() {
+      pair = await loopbackPair();
+      return pair;
+    },
+  };
 }
