@@ -1,45 +1,28 @@
 // console-producer → console-consumer round trip through the real broker (in-process on
 // 127.0.0.1:0): keyless lines across partitions, keyed lines (murmur2 placement), and the
 // consumer's --partition/--offset, --max-messages and --timeout-ms exits.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
-import { parseBrokerConfig } from '../../src/broker/config/server-config.js';
 import { runConsoleConsumer } from '../../src/cli/console-consumer.js';
 import { runConsoleProducer } from '../../src/cli/console-producer.js';
-import type { ToolIo } from '../../src/cli/topics.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { partitionForKey } from '../../src/protocol/murmur2.js';
+import { startListeningBroker, type RunningBroker } from '../integration/broker-harness.js';
+import { capture } from './tool-io.js';
 
-function capture(): ToolIo & { lines: string[]; errs: string[] } {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l) };
-}
-
-let dir: string;
-let broker: Broker;
+let rb: RunningBroker;
 let bootstrap: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sluice-console-'));
-  const config = parseBrokerConfig(
-    ['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${join(dir, 'logs')}`, 'num.partitions=1'].join('\n'),
-    'test.properties',
-  );
-  broker = await Broker.start({ config });
-  bootstrap = `127.0.0.1:${broker.boundListeners()[0]!.port}`;
+  rb = await startListeningBroker();
+  bootstrap = rb.bootstrap;
   const client = new KafkaClient({ bootstrapServers: bootstrap });
   await client.createTopics([{ name: 'lines', numPartitions: 3 }, { name: 'keyed', numPartitions: 4 }]);
   client.close();
 });
 
 afterAll(async () => {
-  await broker?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rb?.stop();
 });
 
 describe('console tools', () => {

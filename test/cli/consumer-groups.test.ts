@@ -2,15 +2,9 @@
 // owning t1-0 and t1-1): list, describe table with lag and owners, delete, usage errors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runConsumerGroups } from '../../src/cli/consumer-groups.js';
-import type { ToolIo } from '../../src/cli/topics.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { startFakeBroker, type FakeBroker } from '../client/fake-broker.js';
-
-function capture(): ToolIo & { lines: string[]; errs: string[] } {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l) };
-}
+import { capture } from './tool-io.js';
 
 let broker: FakeBroker;
 let bootstrap: string;

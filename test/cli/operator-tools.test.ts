@@ -10,16 +10,11 @@ import { runConsoleConsumer } from '../../src/cli/console-consumer.js';
 import { runConsoleProducer } from '../../src/cli/console-producer.js';
 import { runConsumerGroups } from '../../src/cli/consumer-groups.js';
 import { runGetOffsets } from '../../src/cli/get-offsets.js';
-import { runTopics, type ToolIo } from '../../src/cli/topics.js';
+import { runTopics } from '../../src/cli/topics.js';
 import { GroupMember } from '../../src/client/group-member.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
 import { startListeningBroker, type RunningBroker } from '../integration/broker-harness.js';
-
-function capture(): ToolIo & { lines: string[]; errs: string[] } {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l) };
-}
+import { capture } from './tool-io.js';
 
 let rb: RunningBroker;
 let bs: string;

@@ -1,38 +1,22 @@
 // `sluice topics` and `sluice get-offsets` against the real broker (in-process, 127.0.0.1:0,
 // temp log dir) through the thin client, plus usage errors.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Broker } from '../../src/broker/broker.js';
-import { parseBrokerConfig } from '../../src/broker/config/server-config.js';
-import { runTopics, type ToolIo } from '../../src/cli/topics.js';
+import { runTopics } from '../../src/cli/topics.js';
 import { runGetOffsets } from '../../src/cli/get-offsets.js';
 import { KafkaClient } from '../../src/client/kafka-client.js';
+import { startListeningBroker, type RunningBroker } from '../integration/broker-harness.js';
+import { capture } from './tool-io.js';
 
-function capture(): ToolIo & { lines: string[]; errs: string[] } {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l) };
-}
-
-let dir: string;
-let broker: Broker;
+let rb: RunningBroker;
 let bootstrap: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sluice-topics-'));
-  const config = parseBrokerConfig(
-    ['listeners=PLAINTEXT://127.0.0.1:0', `log.dirs=${join(dir, 'logs')}`, 'num.partitions=1', 'auto.create.topics.enable=false'].join('\n'),
-    'test.properties',
-  );
-  broker = await Broker.start({ config });
-  bootstrap = `127.0.0.1:${broker.boundListeners()[0]!.port}`;
+  rb = await startListeningBroker(['auto.create.topics.enable=false']);
+  bootstrap = rb.bootstrap;
 });
 
 afterAll(async () => {
-  await broker?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await rb?.stop();
 });
 
 describe('sluice topics', () => {

@@ -8,14 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { runConsoleConsumer } from '../../src/cli/console-consumer.js';
 import { runConsumerGroups } from '../../src/cli/consumer-groups.js';
-import type { ToolIo } from '../../src/cli/topics.js';
 import { removeDir, startBroker, tempDir, waitFor, type RunningBroker } from '../broker/groups/group-test-kit.js';
-
-function capture(): ToolIo & { lines: string[]; errs: string[] } {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l) };
-}
+import { capture } from '../cli/tool-io.js';
 
 let dir: string;
 let b: RunningBroker;
