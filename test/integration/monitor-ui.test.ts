@@ -168,7 +168,9 @@ describe.skipIf(missing.length > 0)('web monitor in chromium', () => {
       await page.goto(`${base}/groups`);
       await waitFor('live-group listed', async () => {
         await page.goto(`${base}/groups/live-group`).catch(() => undefined);
-        const members = (await page.locator('table.members').textContent().catch(() => '')) ?? '';
+        // Before kcat has joined, the group page has no members table: don't let
+        // textContent() sit out Playwright's 30 s default waiting for it.
+        const members = (await page.locator('table.members').textContent({ timeout: 500 }).catch(() => '')) ?? '';
         return members.includes('web: 0') ? true : undefined;
       });
       expect((await page.textContent('table.members')) ?? '').toContain('rdkafka');
