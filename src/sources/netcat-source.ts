@@ -32,10 +32,10 @@ import { isUtf8 } from 'node:buffer';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Source, SourceContext, SourceFactory } from '../agent/component.js';
 import { EventBatch } from '../agent/event-batch.js';
-import { SluiceError, describeError } from '../errors.js';
+import { describeError } from '../errors.js';
 import { isAsciiCompatible, nodeEncoding } from '../interceptors/java-charset.js';
 import { BatchLimit } from './netcat-batch-limit.js';
-import { bindOrFail, closeServers, trackConnection } from './source-listener.js';
+import { bindOrFail, boundAddress, closeServers, trackConnection } from './source-listener.js';
 
 const OK = Buffer.from('OK\n');
 const MAX_PENDING_REPLIES = 64 * 1024;
@@ -96,9 +96,7 @@ export class NetcatSource implements Source {
 
   /** The bound address (after start()); tests use it with port 0. */
   address(): AddressInfo {
-    const a = this.server?.address();
-    if (!a || typeof a === 'string') throw new SluiceError('SOURCE_NOT_STARTED', `netcat source ${this.name} is not listening`);
-    return a;
+    return boundAddress(this.server, `netcat source ${this.name}`);
   }
 
   async start(): Promise<void> {

@@ -11,12 +11,13 @@
  *   resets (its server field, a partial multi-port start).
  * - trackConnection adds a socket to the caller's set and OpenConnectionCount += 1; its
  *   'close' removes it and OpenConnectionCount -= 1 (exactly once per socket).
+ * - boundAddress is the listening TCP address, or SOURCE_NOT_STARTED before start().
  * - closeServers destroys every tracked connection, then resolves when every server has
  *   closed (a server that was not listening counts as closed).
  * The caller owns the socket set and the servers; these helpers keep no state.
  */
 import type { EventEmitter } from 'node:events';
-import type { Server, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { CounterGroup } from '../agent/metrics.js';
 import { SluiceError, describeError } from '../errors.js';
 
@@ -41,6 +42,13 @@ export async function bindOrFail(
   } catch (err) {
     throw new SluiceError('SOURCE_BIND_FAILED', `${source}: unable to bind to ${address}: ${describeError(err)}`, { cause: err });
   }
+}
+
+/** The address `server` listens on (tests use it with port 0); SOURCE_NOT_STARTED if none. */
+export function boundAddress(server: Server | undefined, source: string): AddressInfo {
+  const a = server?.address();
+  if (!a || typeof a === 'string') throw new SluiceError('SOURCE_NOT_STARTED', `${source} is not listening`);
+  return a;
 }
 
 /** Counts an accepted connection in `sockets` and OpenConnectionCount until it closes. */

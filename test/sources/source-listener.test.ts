@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { CounterGroup } from '../../src/agent/metrics.js';
 import { SluiceError } from '../../src/errors.js';
-import { bindOrFail, closeServers, trackConnection } from '../../src/sources/source-listener.js';
+import { bindOrFail, boundAddress, closeServers, trackConnection } from '../../src/sources/source-listener.js';
 
 async function pollUntil(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -18,8 +18,9 @@ describe('source-listener', () => {
   it('binds a TCP server, and a taken port is SOURCE_BIND_FAILED naming source and address', async () => {
     const a = createServer();
     await bindOrFail(a, (done) => a.listen(0, '127.0.0.1', done), 'test source a', '127.0.0.1:0');
-    const port = (a.address() as AddressInfo).port;
+    const port = boundAddress(a, 'test source a').port;
     const b = createServer();
+    expect(() => boundAddress(b, 'netcat source b')).toThrow(/netcat source b is not listening/);
     const err = await bindOrFail(b, (done) => b.listen(port, '127.0.0.1', done), 'netcat source b', `127.0.0.1:${port}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SluiceError);
     expect((err as SluiceError).code).toBe('SOURCE_BIND_FAILED');

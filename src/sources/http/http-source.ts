@@ -30,7 +30,7 @@ import { SluiceError, describeError } from '../../errors.js';
 import { ChannelError } from '../../channels/channel-errors.js';
 import { charsetOf, createTextDecoder, encodeBody } from './json-charset.js';
 import { JsonEventError, JsonEventReader } from './json-event-reader.js';
-import { bindOrFail, closeServers, trackConnection } from '../source-listener.js';
+import { bindOrFail, boundAddress, closeServers, trackConnection } from '../source-listener.js';
 
 export const JSON_HANDLER = 'org.apache.flume.source.http.JSONHandler';
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -70,9 +70,7 @@ export class HttpSource implements Source {
   }
 
   address(): AddressInfo {
-    const a = this.server?.address();
-    if (!a || typeof a === 'string') throw new SluiceError('SOURCE_NOT_STARTED', `http source ${this.name} is not listening`);
-    return a;
+    return boundAddress(this.server, `http source ${this.name}`);
   }
 
   async start(): Promise<void> {
