@@ -14,7 +14,10 @@
  * - Each batch carries `positions`: stream id `<dev>:<ino>:<fpLen>:<fp>:<gen>` and,
  *   per event, the offset just after its line terminator.
  * - chokidar (on the group directories) only wakes the loop; fstat is the truth, and a
- *   poll every pollInterval is the safety net.
+ *   poll every pollInterval is the safety net. chokidar sends at most one change event
+ *   per file per 50 ms and no trailing one, so while files are active (data read within
+ *   the last ACTIVE_WINDOW_MS) the loop re-polls every ACTIVE_POLL_MS instead: a line
+ *   appended to a busy file is picked up within ~10 ms, and an idle agent still sleeps.
  * - The position file (Flume's JSON shape + Sluice fields) is written atomically every
  *   writePosInterval when something changed, and on stop. A corrupt one is ignored with
  *   a warning.
@@ -56,6 +59,11 @@ interface Candidate {
   st: Stats;
 }
 
+/** While a file is active, re-poll this often (chokidar throttles change events to 50 ms). */
+const ACTIVE_POLL_MS = 10;
+/** A file counts as active for this long after the pump last read data from it. */
+const ACTIVE_WINDOW_MS = 2000;
+
 export class TaildirSource implements Source {
   readonly name: string;
   private readonly cfg: TaildirConfig;
@@ -70,6 +78,8 @@ export class TaildirSource implements Source {
   private posTimer: NodeJS.Timeout | undefined;
   private pumpDone: Promise<void> | undefined;
   private wakePending = false;
+  /** When the pump last delivered data (drives the active-file re-poll). */
+  private lastProgressAt = 0;
   private wakeFn: (() => void) | null = null;
   private stopping = false;
   private readonly stopCtl = new AbortController();
@@ -381,7 +391,12 @@ export class TaildirSource implements Source {
         await this.waitForWake(Math.min(this.cfg.backoffSleepIncrement * failures, this.cfg.maxBackoffSleep));
         continue;
       }
-      if (!progressed && !more) await this.waitForWake(this.cfg.pollInterval);
+      const now = Date.now();
+      if (progressed) this.lastProgressAt = now;
+      if (!progressed && !more) {
+        const active = now - this.lastProgressAt < ACTIVE_WINDOW_MS;
+        await this.waitForWake(active ? Math.min(ACTIVE_POLL_MS, this.cfg.pollInterval) : this.cfg.pollInterval);
+      }
     }
   }
 
