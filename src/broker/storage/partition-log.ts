@@ -38,8 +38,9 @@ import { readFullySync } from './storage-fs.js';
 import type { FileHandleCache } from './file-handle-cache.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { LogConfig } from './log-config.js';
-import { LogSegment, type SegmentContext } from './log-segment.js';
-import { firstRecordAtOrAfter, readTimestamp, writeOffset, writeTimestamp } from './batch-header.js';
+import { LogSegment, type BatchLocation, type SegmentContext } from './log-segment.js';
+import { batchSize, firstRecordAtOrAfter, readOffset, readTimestamp, writeOffset, writeTimestamp } from './batch-header.js';
+import { lookupCounters } from './lookup-counters.js';
 
 const log = componentLogger('broker.storage');
 
@@ -69,6 +70,12 @@ interface DataWaiter {
   readonly offset: number;
   readonly resolve: () => void;
 }
+
+/** Header bytes read per batch when finding a slice's end offset (through lastOffsetDelta). */
+const END_PEEK = BATCH.LAST_OFFSET_DELTA + 4;
+const SCAN_WINDOW = 4096;
+/** Shared by offsetAtSliceEnd (JS thread only, never held across an await). */
+const endScanBuf = Buffer.allocUnsafe(SCAN_WINDOW);
 
 const SEGMENT_LOG = /^(\d{20})\.log$/;
 const TRANSIENT = /\.(deleted|cleaned|swap)$/;
@@ -479,9 +486,64 @@ export class PartitionLogImpl implements PartitionLog {
         return { slice: null, ...base };
       }
       const slice: FileSlice = { file, position: loc.position, length };
-      return { slice, ...base };
+      return { slice, ...base, nextOffset: this.offsetAtSliceEnd(seg, file, loc, loc.position + length, limit) };
     }
     return { slice: null, ...base };
+  }
+
+  /**
+   * ReadResult.nextOffset: the offset just after the last batch of the slice that ends
+   * at or before byte `end` (the slice's first batch is `first`; `limit` is the visible
+   * end of `seg`). Answered from what read() already knows in the common cases: the
+   * slice reaches the visible end (a caught-up consumer), or it ends within or right
+   * after its first batch (minOneBatch). Otherwise (a size-limited slice over many
+   * batches) the offset index gives the last indexed batch starting before `end`, and
+   * the batch headers from there to `end` are walked: at most index.interval.bytes plus
+   * one batch, usually one pread of a SCAN_WINDOW from the page cache.
+   */
+  private offsetAtSliceEnd(seg: LogSegment, file: SegmentFile, first: BatchLocation, end: number, limit: number): number {
+    if (end >= limit) return limit >= seg.size ? Math.min(seg.nextOffset, this.hw) : this.hw;
+    const firstEnd = first.position + first.size;
+    if (end < firstEnd) return first.baseOffset;
+    if (end === firstEnd) return first.lastOffset + 1;
+    let pos = firstEnd;
+    let next = first.lastOffset + 1;
+    const index = seg.offsetIndex;
+    let lo = 0;
+    let hi = index.entries - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      lookupCounters.indexProbes++;
+      const p = index.positionAt(mid);
+      if (p < end) {
+        if (p > pos) pos = p;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const scanStart = pos;
+    let winStart = -1;
+    let winLen = 0;
+    while (pos < end) {
+      if (winStart < 0 || pos + END_PEEK > winStart + winLen) {
+        winStart = pos;
+        winLen = readFullySync(this.fs, file.fd, endScanBuf, 0, Math.min(SCAN_WINDOW, limit - pos), pos);
+        lookupCounters.headerPreads++;
+        if (winLen < END_PEEK) break;
+      }
+      const o = pos - winStart;
+      lookupCounters.headerReads++;
+      const size = batchSize(endScanBuf, o);
+      const batchBase = readOffset(endScanBuf, o);
+      if (size < BATCH.HEADER_SIZE || batchBase < 0) break;
+      if (pos + size > end) {
+        next = batchBase;
+        break;
+      }
+      next = batchBase + endScanBuf.readInt32BE(o + BATCH.LAST_OFFSET_DELTA) + 1;
+      pos += size;
+    }
+    lookupCounters.bytesScanned += pos - scanStart;
+    return next;
   }
 
   /** Bytes of `seg` visible below the HW. */

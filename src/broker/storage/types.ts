@@ -8,6 +8,13 @@
  * Ownership: a PartitionLog is mutated only through `append`, `truncate…`, retention
  * and roll, all serialized inside the log. Readers get immutable views (FileSlice)
  * that stay valid while retained, even if retention deletes the segment meanwhile.
+ *
+ * ReadResult.nextOffset (optional, added for the records-out metric): with a non-null
+ * slice, the offset just after the last batch that lies WHOLE inside the slice (so a
+ * cut trailing batch is not included; the first batch's base offset when even the
+ * first batch is cut). Never above the high watermark. The log finds it without
+ * reading record bodies (see PartitionLogImpl.read). Implementations that do not know
+ * it leave it undefined; callers then count no records.
  */
 
 /** An open segment file, reference-counted while a read or a sendfile uses it. */
@@ -37,6 +44,8 @@ export interface ReadResult {
   readonly highWatermark: number;
   readonly logStartOffset: number;
   readonly lastStableOffset: number;
+  /** With a slice: offset after its last whole batch (see the header). Undefined without a slice. */
+  readonly nextOffset?: number;
 }
 
 export interface AppendResult {

@@ -152,6 +152,125 @@ describe('PartitionLog append and read', () => {
   });
 });
 
+describe('read: nextOffset (offset after the last whole batch of the slice)', () => {
+  interface ModelBatch { pos: number; size: number; base: number; last: number }
+
+  /** Appends `n` batches of 1..7 records and varying sizes; returns their layout (one segment). */
+  async function fill(pl: PartitionLogImpl, n: number): Promise<ModelBatch[]> {
+    const out: ModelBatch[] = [];
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const b = buildBatch({ records: 1 + (i % 7), valueSize: 20 + ((i * 37) % 90) });
+      const r = await pl.append(b);
+      out.push({ pos, size: b.length, base: r.baseOffset, last: r.lastOffset });
+      pos += b.length;
+    }
+    return out;
+  }
+
+  function expectedNext(model: readonly ModelBatch[], position: number, length: number): number {
+    const end = position + length;
+    const first = model.find((b) => b.pos === position)!;
+    let next = first.base;
+    for (const b of model) if (b.pos >= position && b.pos + b.size <= end) next = b.last + 1;
+    return next;
+  }
+
+  for (const interval of [100, 4096]) {
+    it(`matches a model for every cut of size-limited reads (index.interval.bytes=${interval}), with a bounded header walk`, async () => {
+      const pl = await PartitionLogImpl.open(opts({ 'index.interval.bytes': String(interval) }));
+      const model = await fill(pl, 300);
+      const maxBatch = Math.max(...model.map((b) => b.size));
+      const hw = pl.highWatermark();
+      for (let k = 0; k < model.length; k += 13) {
+        const from = model[k]!;
+        for (const fetchOffset of new Set([from.base, from.last])) {
+          for (const maxBytes of [1, 60, from.size, from.size + 1, 500, 2000, 5000, 1 << 20]) {
+            for (const minOne of [true, false]) {
+              resetLookupCounters();
+              const r = pl.read(fetchOffset, maxBytes, minOne);
+              const slice = r.slice!;
+              expect(slice.position).toBe(from.pos);
+              expect(r.nextOffset).toBe(expectedNext(model, slice.position, slice.length));
+              expect(r.nextOffset!).toBeLessThanOrEqual(hw);
+              // the end-of-slice walk is bounded by the index interval plus one batch
+              expect(lookupCounters.bytesScanned).toBeLessThanOrEqual(2 * (interval + maxBatch));
+              expect(lookupCounters.headerPreads).toBeLessThanOrEqual(interval === 100 ? 2 : 3);
+              slice.file.release();
+            }
+          }
+        }
+      }
+      await pl.close();
+    });
+  }
+
+  it('needs no header read when the slice ends at the visible end or right after its first batch', async () => {
+    const pl = await PartitionLogImpl.open(opts({ 'index.interval.bytes': '100' }));
+    const model = await fill(pl, 50);
+    const mid = model[20]!;
+    const headerWork = (maxBytes: number, minOne: boolean): { next: number | undefined; reads: number; preads: number } => {
+      resetLookupCounters();
+      const r = pl.read(mid.base, maxBytes, minOne);
+      r.slice!.file.release();
+      return { next: r.nextOffset, reads: lookupCounters.headerReads, preads: lookupCounters.headerPreads };
+    };
+    // The lookup of the first batch costs the same in every read; the end needs nothing more.
+    const lookupOnly = headerWork(1, true);
+    expect(lookupOnly.next).toBe(mid.last + 1);
+    expect(headerWork(1 << 20, true)).toEqual({ ...lookupOnly, next: pl.highWatermark() });
+    expect(headerWork(mid.size, true)).toEqual(lookupOnly);
+    expect(headerWork(10, false)).toEqual({ ...lookupOnly, next: mid.base });
+    // A cut in the middle of later batches walks their headers (one more pread here).
+    const cut = headerWork(mid.size + model[21]!.size + model[22]!.size + 5, false);
+    expect(cut.next).toBe(model[22]!.last + 1);
+    expect(cut.preads).toBe(lookupOnly.preads + 1);
+    expect(pl.read(pl.highWatermark(), 100, true).nextOffset).toBeUndefined();
+    await pl.close();
+  });
+
+  it('a reader that follows nextOffset across rolled segments reads every record once', async () => {
+    const b = buildBatch({ records: 4, valueSize: 50 });
+    const pl = await PartitionLogImpl.open(opts({ 'segment.bytes': String(b.length * 5), 'index.interval.bytes': '100' }));
+    for (let i = 0; i < 40; i++) await pl.append(Buffer.from(b));
+    expect(pl.segmentCount()).toBeGreaterThan(3);
+    for (const maxBytes of [1, b.length + 7, 3 * b.length - 1, 1 << 20]) {
+      let offset = 0;
+      let delivered = 0;
+      let reads = 0;
+      while (offset < pl.highWatermark()) {
+        const r = pl.read(offset, maxBytes, true);
+        const bs = batchesInSlice(r.slice!.file.fd, r.slice!.position, r.slice!.length, fs.readSync);
+        r.slice!.file.release();
+        expect(r.nextOffset).toBe(bs[bs.length - 1]!.last + 1);
+        delivered += r.nextOffset! - offset;
+        offset = r.nextOffset!;
+        reads++;
+      }
+      expect(delivered).toBe(160);
+      expect(reads).toBeGreaterThanOrEqual(8);
+    }
+    await pl.close();
+  });
+
+  it('in durable mode stops at the high watermark while a later append awaits its fdatasync', async () => {
+    const pl = await PartitionLogImpl.open(opts({ 'flush.messages': '1' }));
+    await pl.append(buildBatch({ records: 3 }));
+    await pl.append(buildBatch({ records: 2 }));
+    const pending = pl.append(buildBatch({ records: 6 }));
+    expect(pl.logEndOffset()).toBe(11);
+    expect(pl.highWatermark()).toBe(5);
+    const r = pl.read(0, 1 << 20, true);
+    expect(r.nextOffset).toBe(5);
+    r.slice!.file.release();
+    await pending;
+    const after = pl.read(0, 1 << 20, true);
+    expect(after.nextOffset).toBe(11);
+    after.slice!.file.release();
+    await pl.close();
+  });
+});
+
 describe('roll and retention', () => {
   it('rolls by size: size > segment.bytes − incoming', async () => {
     const b = buildBatch({ records: 2, valueSize: 100 });
