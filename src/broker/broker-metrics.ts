@@ -13,6 +13,8 @@ export interface TopicCounters {
   bytesIn: number;
   recordsIn: number;
   bytesOut: number;
+  /** Records a consumer can deliver from Fetch answers (whole batches, from the fetch offset; see handlers/fetch.ts). */
+  recordsOut: number;
   produceRequests: number;
   fetchRequests: number;
   failedProduceRequests: number;
@@ -46,7 +48,7 @@ export class BrokerMetrics {
   topic(name: string): TopicCounters {
     let t = this.topics.get(name);
     if (!t) {
-      t = { bytesIn: 0, recordsIn: 0, bytesOut: 0, produceRequests: 0, fetchRequests: 0, failedProduceRequests: 0 };
+      t = { bytesIn: 0, recordsIn: 0, bytesOut: 0, recordsOut: 0, produceRequests: 0, fetchRequests: 0, failedProduceRequests: 0 };
       this.topics.set(name, t);
     }
     return t;

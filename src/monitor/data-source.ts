@@ -158,6 +158,8 @@ export interface ThroughputTotals {
   readonly recordsIn: number | null;
   readonly bytesIn: number | null;
   readonly bytesOut: number | null;
+  /** Records delivered by Fetch (BrokerMetrics recordsOut); absent or null where unknown (remote). */
+  readonly recordsOut?: number | null;
 }
 
 export interface MonitorDataSource {

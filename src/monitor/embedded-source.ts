@@ -253,16 +253,18 @@ export class EmbeddedDataSource implements MonitorDataSource {
 
   async throughput(): Promise<ThroughputTotals> {
     const m = this.opts.brokerMetrics?.();
-    if (!m) return { recordsIn: null, bytesIn: null, bytesOut: null };
+    if (!m) return { recordsIn: null, bytesIn: null, bytesOut: null, recordsOut: null };
     let recordsIn = 0;
+    let recordsOut = 0;
     let bytesIn = 0;
     let bytesOut = 0;
     for (const t of Object.values(m.topics)) {
       recordsIn += t.recordsIn;
       bytesIn += t.bytesIn;
       bytesOut += t.bytesOut;
+      recordsOut += t.recordsOut;
     }
-    return { recordsIn, bytesIn, bytesOut };
+    return { recordsIn, bytesIn, bytesOut, recordsOut };
   }
 
   agent(): AgentView | undefined {

@@ -20,6 +20,8 @@ export interface Rates {
   readonly recordsInPerSec: number | null;
   readonly bytesInPerSec: number | null;
   readonly bytesOutPerSec: number | null;
+  /** Records delivered by Fetch per second (null where the source does not count them). */
+  readonly recordsOutPerSec: number | null;
   /** Agent: events accepted by sources per second, and drained by sinks per second. */
   readonly agentEventsInPerSec: number | null;
   readonly agentEventsOutPerSec: number | null;
@@ -108,6 +110,7 @@ export class MonitorSampler {
         recordsInPerSec: prev ? rate(totals.recordsIn, prev.recordsIn, secs) : null,
         bytesInPerSec: prev ? rate(totals.bytesIn, prev.bytesIn, secs) : null,
         bytesOutPerSec: prev ? rate(totals.bytesOut, prev.bytesOut, secs) : null,
+        recordsOutPerSec: prev ? rate(totals.recordsOut ?? null, prev.recordsOut ?? null, secs) : null,
         agentEventsInPerSec: prev ? rate(totals.agentIn, prev.agentIn, secs) : null,
         agentEventsOutPerSec: prev ? rate(totals.agentOut, prev.agentOut, secs) : null,
       };

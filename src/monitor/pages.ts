@@ -40,6 +40,7 @@ export function rateTexts(r: Rates | undefined): Record<string, string> {
     [liveKey('rate', 'recordsIn')]: fmtRate(r?.recordsInPerSec, 'records/s'),
     [liveKey('rate', 'bytesIn')]: fmtRate(r?.bytesInPerSec, 'B/s'),
     [liveKey('rate', 'bytesOut')]: fmtRate(r?.bytesOutPerSec, 'B/s'),
+    [liveKey('rate', 'recordsOut')]: fmtRate(r?.recordsOutPerSec, 'records/s'),
     [liveKey('rate', 'agentIn')]: fmtRate(r?.agentEventsInPerSec, 'events/s'),
     [liveKey('rate', 'agentOut')]: fmtRate(r?.agentEventsOutPerSec, 'events/s'),
   };
@@ -56,6 +57,7 @@ export function overviewPage(ctx: PageContext, o: OverviewView, rates: Rates | u
     card('Consumer groups', esc(fmtNum(o.groupCount))),
     card('Produce rate', liveSpan(liveKey('rate', 'recordsIn'), r[liveKey('rate', 'recordsIn')]!)),
     card('Bytes in', liveSpan(liveKey('rate', 'bytesIn'), r[liveKey('rate', 'bytesIn')]!)),
+    card('Fetch rate', liveSpan(liveKey('rate', 'recordsOut'), r[liveKey('rate', 'recordsOut')]!)),
     card('Fetch (bytes out)', liveSpan(liveKey('rate', 'bytesOut'), r[liveKey('rate', 'bytesOut')]!)),
   ].join('');
   const brokers = table(['Node', 'Host', 'Port'], o.brokers.map((b) => [esc(b.nodeId), esc(b.host), esc(b.port)]));

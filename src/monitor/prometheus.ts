@@ -183,6 +183,7 @@ export function renderPrometheus(input: PrometheusInput): string {
       w.sample('sluice_broker_bytes_in_total', 'counter', 'Record-batch bytes appended, per topic (Produce and in-process appends).', { topic }, t.bytesIn);
       w.sample('sluice_broker_records_in_total', 'counter', 'Records appended, per topic.', { topic }, t.recordsIn);
       w.sample('sluice_broker_bytes_out_total', 'counter', 'Record bytes sent to consumers by Fetch, per topic.', { topic }, t.bytesOut);
+      w.sample('sluice_broker_records_out_total', 'counter', 'Records sent to consumers by Fetch, per topic: whole batches, from the fetch offset (what consumers deliver).', { topic }, t.recordsOut);
       w.sample('sluice_broker_produce_requests_total', 'counter', 'Produce requests (per topic-partition entry).', { topic }, t.produceRequests);
       w.sample('sluice_broker_failed_produce_requests_total', 'counter', 'Produce entries that failed.', { topic }, t.failedProduceRequests);
       w.sample('sluice_broker_fetch_requests_total', 'counter', 'Fetch entries, per topic.', { topic }, t.fetchRequests);

@@ -35,6 +35,7 @@ describe('renderPrometheus', () => {
     const t = m.topic('a"b');
     t.bytesIn = 500;
     t.recordsIn = 7;
+    t.recordsOut = 4;
     const text = renderPrometheus({
       broker: m.snapshot(API_NAMES),
       topics: [{ name: 'a"b', internal: false, partitions: [{ partition: 0, leader: 0, logStartOffset: 0, logEndOffset: 7, highWatermark: 7, sizeBytes: 500, segmentCount: 1 }] }],
@@ -56,6 +57,9 @@ describe('renderPrometheus', () => {
     expect(sampleValue(fams, 'sluice_broker_request_duration_seconds_sum', { api: 'Produce' })).toBeCloseTo(0.00311, 8);
     expect(sampleValue(fams, 'sluice_broker_request_errors_total', { api: 'Produce' })).toBe(1);
     expect(sampleValue(fams, 'sluice_broker_records_in_total', { topic: 'a"b' })).toBe(7);
+    expect(sampleValue(fams, 'sluice_broker_records_out_total', { topic: 'a"b' })).toBe(4);
+    expect(fams.get('sluice_broker_records_out_total')!.type).toBe('counter');
+    expect(text).toContain('# TYPE sluice_broker_records_out_total counter\nsluice_broker_records_out_total{topic="a\\"b"} 4\n');
     expect(sampleValue(fams, 'sluice_consumer_group_lag', { group: 'g\n1', topic: 'a"b', partition: '0' })).toBe(5);
     expect(sampleValue(fams, 'sluice_agent_source_events_received_total', { component: 'r1' })).toBe(9);
     expect(sampleValue(fams, 'sluice_agent_channel_fill_ratio', { component: 'c1' })).toBe(0.3);
@@ -76,6 +80,8 @@ describe('renderPrometheus through an independent parser (parse-prometheus-text-
     const t = m.topic('events');
     t.bytesIn = 1234;
     t.recordsIn = 10;
+    t.bytesOut = 987;
+    t.recordsOut = 6;
     const text = renderPrometheus({
       broker: m.snapshot(API_NAMES),
       topics: [{ name: 'events', internal: false, partitions: [{ partition: 0, leader: 0, logStartOffset: 0, logEndOffset: 10, highWatermark: 10, sizeBytes: 1234, segmentCount: 1 }] }],
@@ -87,6 +93,10 @@ describe('renderPrometheus through an independent parser (parse-prometheus-text-
     const recordsIn = families.get('sluice_broker_records_in_total');
     expect(recordsIn?.type).toBe('COUNTER');
     expect(recordsIn?.metrics.find((x) => x.labels?.['topic'] === 'events')?.value).toBe('10');
+    const recordsOut = families.get('sluice_broker_records_out_total');
+    expect(recordsOut?.type).toBe('COUNTER');
+    expect(recordsOut?.metrics.find((x) => x.labels?.['topic'] === 'events')?.value).toBe('6');
+    expect(families.get('sluice_broker_bytes_out_total')?.metrics.find((x) => x.labels?.['topic'] === 'events')?.value).toBe('987');
     const leo = families.get('sluice_log_end_offset');
     expect(leo?.metrics.find((x) => x.labels?.['partition'] === '0')?.value).toBe('10');
     const hist = families.get('sluice_broker_request_duration_seconds');

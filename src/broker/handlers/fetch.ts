@@ -34,6 +34,19 @@
  * - Records are FileSlices: the codec emits them as their own parts and the connection
  *   writer sends them with sendfile. Slices read during a poll that keeps waiting are
  *   released before waiting; the slices of the final answer belong to the writer.
+ *
+ * Counters (BrokerMetrics, only for the final answer and only for existing topics):
+ * fetchRequests once per answered topic; bytesOut = slice bytes as sent (like Kafka's
+ * BytesOutPerSec: whole slice, including a cut trailing batch and any records before
+ * the fetch offset in the first batch). Records out = records a consumer can deliver
+ * from this answer: from the fetch offset up to ReadResult.nextOffset (the end of the
+ * last WHOLE batch in the slice, capped at the HW), i.e. nextOffset − fetchOffset. A
+ * cut trailing batch counts nothing (the consumer fetches it again, and it is counted
+ * then); records of the first batch below the fetch offset count nothing (the consumer
+ * skips them). This is what the Java consumer's records-consumed-total counts, so a
+ * topic read once from the start by one consumer ends with recordsOut == recordsIn.
+ * Offsets stand for records one to one: Sluice has no compaction and no control
+ * batches. Kafka itself has no broker-side records-out meter.
  */
 import type { FileSlice, PartitionLog } from '../storage/types.js';
 import { componentLogger } from '../../logger.js';
@@ -92,6 +105,8 @@ interface Pass {
   readonly slices: FileSlice[];
   /** Per item: the HW seen, so a wait asks for data past it. */
   readonly seenHw: number[];
+  /** Per item: records delivered (see "Records out" in the header); 0 without a slice. */
+  readonly recordsOut: number[];
 }
 
 function isFileSlice(x: unknown): x is FileSlice {
@@ -101,6 +116,7 @@ function isFileSlice(x: unknown): x is FileSlice {
 function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly ResolvedTopic[], maxBytes: number): Pass {
   const slices: FileSlice[] = [];
   const seenHw: number[] = [];
+  const recordsOut: number[] = [];
   let remaining = maxBytes;
   let minOne = true;
   let bytes = 0;
@@ -114,6 +130,7 @@ function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly
       if (!it.log) {
         failed = true;
         seenHw.push(0);
+        recordsOut.push(0);
         partitions.push(partitionAnswer(it.partition, it.missingCode, -1, -1, EMPTY));
         continue;
       }
@@ -126,10 +143,12 @@ function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly
         const start = r ? r.logStartOffset : lg.logStartOffset();
         seenHw.push(hw);
         let records: Buffer | FileSlice = EMPTY;
+        let delivered = 0;
         if (r && r.slice) {
           if (r.slice.length > 0) {
             slices.push(r.slice);
             records = r.slice;
+            if (r.nextOffset !== undefined) delivered = Math.max(0, Math.min(r.nextOffset, hw) - it.offset);
             bytes += r.slice.length;
             remaining -= r.slice.length;
             minOne = false;
@@ -137,17 +156,19 @@ function readPass(ctx: RequestContext, items: readonly Item[], byTopic: readonly
             r.slice.file.release();
           }
         }
+        recordsOut.push(delivered);
         partitions.push(partitionAnswer(it.partition, 0, hw, start, records, lso));
       } catch (err) {
         failed = true;
         seenHw.push(0);
+        recordsOut.push(0);
         if (isUnexpected(err)) log.error({ err, topic: it.topic, partition: it.partition, client: ctx.client }, 'fetch read failed');
         partitions.push(partitionAnswer(it.partition, kafkaErrorCode(err), lg.highWatermark(), lg.logStartOffset(), EMPTY));
       }
     }
     topics.push({ topic: t.name, topicId: t.topicId, partitions });
   }
-  return { topics, bytes, failed, slices, seenHw };
+  return { topics, bytes, failed, slices, seenHw, recordsOut };
 }
 
 function partitionAnswer(partitionIndex: number, errorCode: number, hw: number, logStart: number, records: Buffer | FileSlice, lso = hw): MessageBody {
@@ -230,14 +251,20 @@ export const fetchHandler: ApiHandler = {
       await waitForAny(items, pass.seenHw, left, ctx.signal);
       pass = readPass(ctx, items, topics, maxBytes);
     }
+    let i = 0;
     for (const t of pass.topics) {
       const name = t['topic'] as string;
-      if (!services.logs.describeTopic(name)) continue; // no counters for names that do not exist
+      const parts = t['partitions'] as MessageBody[];
+      if (!services.logs.describeTopic(name)) { // no counters for names that do not exist
+        i += parts.length;
+        continue;
+      }
       const m = services.metrics.topic(name);
       m.fetchRequests++;
-      for (const p of t['partitions'] as MessageBody[]) {
+      for (const p of parts) {
         const rec = p['records'];
         if (isFileSlice(rec)) m.bytesOut += rec.length;
+        m.recordsOut += pass.recordsOut[i++] ?? 0;
       }
     }
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: pass.topics };
