@@ -170,7 +170,7 @@ export async function runConsoleConsumer(opts: ConsoleConsumerOptions, io: ToolI
 export function register(program: Command): void {
   program
     .command('console-consumer')
-    .description('Print records of a topic (like kafka-console-consumer.sh)')
+    .description('print records of a topic (like kafka-console-consumer.sh)')
     .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
     .requiredOption('--topic <name>', 'the topic')
     .option('--from-beginning', 'start at the earliest offset (with --group: where nothing is committed)')

@@ -129,7 +129,7 @@ export async function runConsoleProducer(opts: ConsoleProducerOptions, input: Re
 export function register(program: Command): void {
   program
     .command('console-producer')
-    .description('Send stdin lines as records (like kafka-console-producer.sh)')
+    .description('send stdin lines as records (like kafka-console-producer.sh)')
     .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
     .requiredOption('--topic <name>', 'the topic')
     .option('--property <k=v>', 'parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error (repeatable)', collect)

@@ -268,7 +268,7 @@ async function resetOffsets(client: KafkaClient, opts: ConsumerGroupsOptions, st
 export function register(program: Command): void {
   program
     .command('consumer-groups')
-    .description('List, describe, delete consumer groups or reset their offsets (like kafka-consumer-groups.sh)')
+    .description('list, describe, delete consumer groups or reset their offsets (like kafka-consumer-groups.sh)')
     .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
     .option('--list', 'list all groups')
     .option('--describe', 'offsets, log-end offsets, lag and owners per partition of --group')

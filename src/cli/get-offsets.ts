@@ -53,7 +53,7 @@ export async function runGetOffsets(opts: GetOffsetsOptions, io: ToolIo): Promis
 export function register(program: Command): void {
   program
     .command('get-offsets')
-    .description('Print partition offsets of a topic (like kafka-get-offsets.sh)')
+    .description('print partition offsets of a topic (like kafka-get-offsets.sh)')
     .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
     .requiredOption('--topic <name>', 'the topic')
     .option('--time <spec>', 'earliest | latest | max-timestamp | timestamp in ms', 'latest')

@@ -177,7 +177,7 @@ async function describeTopics(client: KafkaClient, topic: string | undefined, io
 export function register(program: Command): void {
   program
     .command('topics')
-    .description('Create, delete, describe or list topics (like kafka-topics.sh)')
+    .description('create, delete, describe or list topics (like kafka-topics.sh)')
     .requiredOption('--bootstrap-server <host:port>', 'broker(s) to connect to, comma-separated')
     .option('--list', 'list all topics')
     .option('--create', 'create a topic')
