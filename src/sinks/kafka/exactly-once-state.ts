@@ -13,8 +13,10 @@
  *   bounds the scan: at start the log is scanned from `next` to its end (or, without a
  *   usable checkpoint, over the last `scanRecords` records of each partition).
  *
- * reconcile(): at start, before the sources start, rewrites a TAILDIR position file (a hint
- * in Flume's shape) so each stream resumes where the log says: for a memory channel the
+ * reconcile(): at start, before the sources start, hands the source every stream `logPos`
+ * holds (checkpoint + scan, so a rotated file is found even when its last append precedes
+ * the checkpoint and the position file never listed it) and rewrites a TAILDIR position
+ * file (a hint in Flume's shape) so each stream resumes where the log says: for a memory channel the
  * log wins (events still in the channel died with the process); for a durable channel the
  * higher of the two (the sink drops replays at or below `logPos`). A stream neither the
  * log nor the baseline knows restarts at 0 once this sink has a checkpoint (its events
@@ -115,7 +117,11 @@ export class ExactlyOnceState {
 
   async reconcile(target: RecoveryTarget): Promise<void> {
     const pf = target.positionFile;
-    const recovered = new Map(this.scanned);
+    // Every stream the log knows, not only those this start's scan saw: a file rotated out
+    // of the pattern whose last append lies before the checkpoint is found only through
+    // this map when the position file does not list it (TAILDIR writes it every few
+    // seconds; a crash loop can kill the agent sooner, every time).
+    const recovered = new Map(this.logPos);
     if (pf !== undefined) {
       const loaded = await loadPositionFile(pf);
       let changed = false;

@@ -27,7 +27,10 @@
  * (e.g. what the Kafka sink recovered from the topic's tail). At start each value
  * overrides the position file's entry when higher, and an id the position file does
  * not know is located by its identity in the group directories (so a file renamed out
- * of the pattern while the agent was down is still read to its end).
+ * of the pattern while the agent was down is still read to its end). The map may hold
+ * every stream the log knows (the Kafka sink hands up to 100,000): merging is one map
+ * lookup per id, the identity search lists each directory once per start, and ids whose
+ * file is gone (read to the end, then deleted) are counted at debug, not warned.
  *
  * Start-up matching: position entries with a fingerprint match (dev, inode) AND
  * fingerprint, wherever the file now is (matched path first, then the entry's old
@@ -46,7 +49,7 @@ import type { Source, SourceContext } from '../../agent/component.js';
 import { EventBatch, type Headers } from '../../agent/event-batch.js';
 import { describeError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { matchesFingerprint, parseStreamId } from './file-identity.js';
+import { formatStreamId, matchesFingerprint, parseStreamId } from './file-identity.js';
 import { loadPositionFile, savePositionFile, type PositionEntry } from './position-file.js';
 import { TailFile, type Chunk, type ReadLimits } from './tail-file.js';
 import type { FileGroup, TaildirConfig } from './taildir-config.js';
@@ -57,6 +60,27 @@ interface Candidate {
   path: string;
   group: FileGroup;
   st: Stats;
+}
+
+/** Regular files per directory by `dev:ino`, listed once per start-up scan. */
+class DirIndex {
+  private readonly dirs = new Map<string, Promise<Map<string, string>>>();
+
+  files(dir: string): Promise<Map<string, string>> {
+    let m = this.dirs.get(dir);
+    if (!m) this.dirs.set(dir, (m = DirIndex.list(dir)));
+    return m;
+  }
+
+  private static async list(dir: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const n of await readdir(dir).catch(() => [] as string[])) {
+      const p = join(dir, n);
+      const st = await stat(p).catch(() => null);
+      if (st?.isFile()) out.set(`${st.dev}:${st.ino}`, p);
+    }
+    return out;
+  }
 }
 
 /** While a file is active, re-poll this often (chokidar throttles change events to 50 ms). */
@@ -153,20 +177,30 @@ export class TaildirSource implements Source {
 
   // ---- start-up -------------------------------------------------------------------
 
+  /**
+   * Position entries plus the recovered positions (one map lookup per recovered stream:
+   * the sink hands over every stream its log knows, up to its MAX_STREAMS). A recovered
+   * stream the position file does not list becomes an entry with `file` ''.
+   */
   private mergeRecovered(entries: PositionEntry[]): PositionEntry[] {
     if (!this.recovered) return entries;
     const out = [...entries];
+    const byId = new Map<string, number>();
+    out.forEach((e, i) => {
+      if (e.fp !== undefined && e.fpLen !== undefined && e.dev !== undefined) byId.set(formatStreamId({ dev: e.dev, ino: e.inode, fpLen: e.fpLen, fp: e.fp, gen: e.gen ?? 0 }), i);
+    });
     for (const [id, off] of this.recovered) {
       const p = parseStreamId(id);
       if (!p) {
         this.log.warn({ streamId: id }, 'recovered position has an unknown stream id; ignored');
         continue;
       }
-      const i = out.findIndex((e) => e.dev === p.dev && e.inode === p.ino && e.fp === p.fp && e.fpLen === p.fpLen && (e.gen ?? 0) === p.gen);
-      if (i >= 0) {
+      const i = byId.get(formatStreamId(p));
+      if (i !== undefined) {
         const e = out[i]!;
         if (off > e.pos) out[i] = { ...e, pos: off };
       } else {
+        byId.set(formatStreamId(p), out.length);
         out.push({ inode: p.ino, pos: off, file: '', dev: p.dev, fpLen: p.fpLen, fp: p.fp, gen: p.gen });
       }
     }
@@ -208,30 +242,41 @@ export class TaildirSource implements Source {
       this.files.set(`${c.st.dev}:${c.st.ino}`, new TailFile({ path: c.path, group: c.group, fh, st: c.st, pos, fp, gen: adopted?.gen ?? 0 }));
     }
     // Entries whose file left the pattern (or was renamed while we were down).
+    const dirIndex = new DirIndex();
+    let goneRecovered = 0;
     for (const e of pending) {
       if (e.fp === undefined || e.fpLen === undefined || e.dev === undefined) {
         this.log.debug({ file: e.file, inode: e.inode }, 'position entry matches no file (Flume semantics: inode + path); dropped');
         continue;
       }
-      const found = await this.findByIdentity(e);
+      const found = await this.findByIdentity(e, dirIndex);
       if (!found) {
-        this.log.warn({ file: e.file, inode: e.inode, pos: e.pos }, 'tracked file is gone; any unread tail is lost');
+        // A stream known only from the downstream log (file '') is usually a rotated file
+        // read to its end and since deleted: counted, not warned one by one.
+        if (e.file === '') goneRecovered++;
+        else this.log.warn({ file: e.file, inode: e.inode, pos: e.pos }, 'tracked file is gone; any unread tail is lost');
         continue;
       }
       this.log.info({ file: found.t.path, was: e.file }, 'found tracked file outside the pattern; reading it to its end');
       found.t.matched = false;
       this.files.set(found.t.key, found.t);
     }
+    if (goneRecovered > 0) this.log.debug({ streams: goneRecovered }, 'streams known to the downstream log whose files are gone (read to their end, then deleted)');
   }
 
-  private async findByIdentity(e: PositionEntry): Promise<{ t: TailFile } | null> {
+  /** The file with entry `e`'s identity in its old directory or a group directory (one stat per directory entry per start, via `index`). */
+  private async findByIdentity(e: PositionEntry, index: DirIndex): Promise<{ t: TailFile } | null> {
     const dirs = new Set<string>();
     if (e.file) dirs.add(dirname(e.file));
     for (const g of this.cfg.groups) dirs.add(g.dir);
-    const paths: string[] = e.file ? [e.file] : [];
+    const paths: string[] = [];
+    if (e.file) {
+      const st = await stat(e.file).catch(() => null);
+      if (st && st.ino === e.inode && st.dev === e.dev) paths.push(e.file);
+    }
     for (const d of dirs) {
-      const names = await readdir(d).catch(() => [] as string[]);
-      for (const n of names) paths.push(join(d, n));
+      const p = (await index.files(d)).get(`${e.dev}:${e.inode}`);
+      if (p !== undefined) paths.push(p);
     }
     for (const p of paths) {
       const st = await stat(p).catch(() => null);
