@@ -5,7 +5,7 @@
  * segment files (the log as stored; valid while the agent runs or after it stopped).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,6 +49,11 @@ export async function makeScenario(edit: (conf: string) => string = (c) => c): P
       '--override', 'sluice.monitor.listener=', '--override', 'offsets.topic.num.partitions=1',
     ],
   };
+}
+
+/** Deletes a scenario's temp dir (call after a passing test; a failing one keeps it for a look). */
+export function removeScenario(s: Scenario): void {
+  rmSync(s.dir, { recursive: true, force: true });
 }
 
 export interface AgentProc {
