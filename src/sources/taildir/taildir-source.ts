@@ -209,10 +209,17 @@ export class TaildirSource implements Source {
 
   private async initialScan(entries: PositionEntry[]): Promise<void> {
     const pending = [...entries];
-    for (const c of await this.listMatched()) {
-      if (this.files.has(`${c.st.dev}:${c.st.ino}`)) continue;
-      const fh = await open(c.path, 'r').catch(() => null);
+    for (const m of await this.listMatched()) {
+      const fh = await open(m.path, 'r').catch(() => null);
       if (!fh) continue;
+      // The file we opened, not the one listMatched stat'ed: a rotation between the two
+      // (rename + create) would otherwise label the new file's lines with the old file's
+      // inode, and the new file, tracked again under its own inode, would be read twice.
+      const c: Candidate = { ...m, st: await fh.stat() };
+      if (this.files.has(`${c.st.dev}:${c.st.ino}`)) {
+        await fh.close();
+        continue;
+      }
       // Every entry that names this file: fingerprint-verified entries (highest gen,
       // then highest pos) beat Flume-style inode + path entries.
       let adopted: PositionEntry | undefined;
@@ -285,13 +292,14 @@ export class TaildirSource implements Source {
       const fh = await open(p, 'r').catch(() => null);
       if (!fh) continue;
       const fp = { fpLen: e.fpLen!, fp: e.fp! };
-      if (!(await matchesFingerprint(fh, fp))) {
+      const ost = await fh.stat(); // renamed and replaced since the stat: another file
+      if (ost.ino !== e.inode || ost.dev !== e.dev || !(await matchesFingerprint(fh, fp))) {
         await fh.close();
         continue;
       }
       const group = this.cfg.groups.find((g) => g.dir === dirname(p)) ?? this.cfg.groups[0]!;
-      const pos = e.pos <= st.size ? e.pos : 0;
-      return { t: new TailFile({ path: p, group, fh, st, pos, fp, gen: e.gen ?? 0 }) };
+      const pos = e.pos <= ost.size ? e.pos : 0;
+      return { t: new TailFile({ path: p, group, fh, st: ost, pos, fp, gen: e.gen ?? 0 }) };
     }
     return null;
   }
