@@ -8,10 +8,10 @@
  * copy anything kept. A torn last batch (a size-limited read) is re-read from its start
  * in the next chunk; a batch larger than the chunk grows the chunk.
  */
-import { readSync } from 'node:fs';
 import { BATCH } from '../../protocol/record-batch-layout.js';
 import { readInt64 } from '../../protocol/record-batch-header.js';
 import type { PartitionLog } from '../storage/types.js';
+import { readSliceSync } from '../storage/read-slice.js';
 
 const CHUNK = 1 << 20;
 
@@ -24,19 +24,7 @@ export function replayBatches(log: PartitionLog, from: number, onBatch: (buf: Bu
     const r = log.read(offset, chunkSize, true);
     const slice = r.slice;
     if (!slice) return;
-    let buf: Buffer;
-    try {
-      buf = Buffer.allocUnsafe(slice.length);
-      let got = 0;
-      while (got < slice.length) {
-        const n = readSync(slice.file.fd, buf, got, slice.length - got, slice.position + got);
-        if (n <= 0) break;
-        got += n;
-      }
-      buf = buf.subarray(0, got);
-    } finally {
-      slice.file.release();
-    }
+    const buf = readSliceSync(slice);
     let pos = 0;
     let progressed = false;
     while (pos + BATCH.HEADER_SIZE <= buf.length) {

@@ -11,8 +11,8 @@
  * to reach the last one (no per-record objects), decompressing compressed batches.
  * Pure functions; the caller owns the maps it passes in.
  */
-import { readSync } from 'node:fs';
 import type { PartitionLog } from '../../broker/storage/types.js';
+import { readSliceSync } from '../../broker/storage/read-slice.js';
 import type { EventPositions } from '../../agent/event-batch.js';
 import { decompress } from '../../protocol/compression.js';
 import { readRecordBatchHeader } from '../../protocol/record-batch-header.js';
@@ -128,19 +128,7 @@ export function scanProvenance(log: PartitionLog, from: number, into: Map<string
     const r = log.read(offset, chunkBytes, true);
     const slice = r.slice;
     if (!slice) return offset;
-    let buf: Buffer;
-    try {
-      buf = Buffer.allocUnsafe(slice.length);
-      let got = 0;
-      while (got < slice.length) {
-        const n = readSync(slice.file.fd, buf, got, slice.length - got, slice.position + got);
-        if (n <= 0) break;
-        got += n;
-      }
-      buf = buf.subarray(0, got);
-    } finally {
-      slice.file.release();
-    }
+    const buf = readSliceSync(slice);
     const { nextOffset } = foldBatches(buf, into);
     if (nextOffset <= offset) return offset;
     offset = nextOffset;
