@@ -66,6 +66,10 @@ interface Candidate {
 class DirIndex {
   private readonly dirs = new Map<string, Promise<Map<string, string>>>();
 
+  forget(dir: string): void {
+    this.dirs.delete(dir);
+  }
+
   files(dir: string): Promise<Map<string, string>> {
     let m = this.dirs.get(dir);
     if (!m) this.dirs.set(dir, (m = DirIndex.list(dir)));
@@ -271,35 +275,45 @@ export class TaildirSource implements Source {
     if (goneRecovered > 0) this.log.debug({ streams: goneRecovered }, 'streams known to the downstream log whose files are gone (read to their end, then deleted)');
   }
 
-  /** The file with entry `e`'s identity in its old directory or a group directory (one stat per directory entry per start, via `index`). */
+  /**
+   * The file with entry `e`'s identity in its old path, its old directory or a group
+   * directory (one stat per directory entry per start, via `index`). The fd is checked
+   * after open (fstat + fingerprint), so a path renamed and replaced since it was listed
+   * is never taken for the file; when a listed path no longer holds the inode, the
+   * listings are taken again once (a rotation renamed it during the start).
+   */
   private async findByIdentity(e: PositionEntry, index: DirIndex): Promise<{ t: TailFile } | null> {
+    const want = `${e.dev}:${e.inode}`;
+    if (this.files.has(want)) return null;
     const dirs = new Set<string>();
     if (e.file) dirs.add(dirname(e.file));
     for (const g of this.cfg.groups) dirs.add(g.dir);
-    const paths: string[] = [];
-    if (e.file) {
-      const st = await stat(e.file).catch(() => null);
-      if (st && st.ino === e.inode && st.dev === e.dev) paths.push(e.file);
-    }
-    for (const d of dirs) {
-      const p = (await index.files(d)).get(`${e.dev}:${e.inode}`);
-      if (p !== undefined) paths.push(p);
-    }
-    for (const p of paths) {
-      const st = await stat(p).catch(() => null);
-      if (!st || !st.isFile() || st.ino !== e.inode || st.dev !== e.dev) continue;
-      if (this.files.has(`${st.dev}:${st.ino}`)) return null;
-      const fh = await open(p, 'r').catch(() => null);
-      if (!fh) continue;
-      const fp = { fpLen: e.fpLen!, fp: e.fp! };
-      const ost = await fh.stat(); // renamed and replaced since the stat: another file
-      if (ost.ino !== e.inode || ost.dev !== e.dev || !(await matchesFingerprint(fh, fp))) {
-        await fh.close();
-        continue;
+    const fp = { fpLen: e.fpLen!, fp: e.fp! };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const paths: { path: string; listed: boolean }[] = attempt === 0 && e.file ? [{ path: e.file, listed: false }] : [];
+      for (const d of dirs) {
+        const p = (await index.files(d)).get(want);
+        if (p !== undefined) paths.push({ path: p, listed: true });
       }
-      const group = this.cfg.groups.find((g) => g.dir === dirname(p)) ?? this.cfg.groups[0]!;
-      const pos = e.pos <= ost.size ? e.pos : 0;
-      return { t: new TailFile({ path: p, group, fh, st: ost, pos, fp, gen: e.gen ?? 0 }) };
+      let moved = false;
+      for (const { path, listed } of paths) {
+        const fh = await open(path, 'r').catch(() => null);
+        const st = fh ? await fh.stat() : null;
+        if (!fh || !st || !st.isFile() || `${st.dev}:${st.ino}` !== want) {
+          await fh?.close();
+          if (listed) moved = true;
+          continue;
+        }
+        if (!(await matchesFingerprint(fh, fp))) {
+          await fh.close();
+          continue;
+        }
+        const group = this.cfg.groups.find((g) => g.dir === dirname(path)) ?? this.cfg.groups[0]!;
+        const pos = e.pos <= st.size ? e.pos : 0;
+        return { t: new TailFile({ path, group, fh, st, pos, fp, gen: e.gen ?? 0 }) };
+      }
+      if (!moved) return null;
+      for (const d of dirs) index.forget(d);
     }
     return null;
   }

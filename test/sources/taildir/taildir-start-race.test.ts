@@ -3,7 +3,9 @@
  * created) between the start-up scan's stat and its open. The crash-loop test hit it once
  * under CPU load: the new file's lines went out labelled with the old file's inode, then
  * again under the new file's own inode (8,677 duplicates). Deterministic here: `open` is
- * wrapped so the first open of app.log performs the rotation just before opening.
+ * wrapped so the first open of app.log performs the rotation just before opening. The
+ * same wrapper renames a rotated file between the directory listing and the open that
+ * the identity search does.
  */
 import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +63,32 @@ describe('TAILDIR start-up', () => {
         const ino = Number(b.positions!.streams[0]!.split(':')[1]);
         expect(ino).toBe(b.body(0).toString().startsWith('old') ? st.ino : newIno);
       }
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('a rotated file renamed again while the start-up looks for it by identity is still found', async () => {
+    const h = await makeDirs();
+    try {
+      const first = join(h.logDir, 'rotated.1'); // outside the pattern app\.log.*
+      const old = lines('old', 0, 40);
+      writeFileSync(first, text(old));
+      const st = statSync(first);
+      const fp = fingerprintOf(Buffer.from(`${old[0]}\n`))!;
+      const oldId = formatStreamId({ dev: st.dev, ino: st.ino, fpLen: fp.fpLen, fp: fp.fp, gen: 0 });
+      race.path = first;
+      race.action = () => renameSync(first, join(h.logDir, 'rotated.2')); // after the directory was listed
+      const out = new FakeOutput();
+      const { source } = makeSource(h, {}, out, { recovered: new Map([[oldId, Buffer.byteLength(text(old.slice(0, 30)))]]) });
+      await source.start();
+      try {
+        expect(race.action).toBeNull();
+        await waitFor(() => out.lines.length >= 10, '10 lines');
+      } finally {
+        await source.stop();
+      }
+      expect(out.lines).toEqual(old.slice(30));
     } finally {
       await h.cleanup();
     }
