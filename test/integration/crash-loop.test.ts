@@ -4,9 +4,12 @@
  * (rename + create) while the agent is killed 20 times at random moments; afterwards the
  * topic holds every line exactly once, in order per file. On a timeout the message says
  * which lines of which file are missing (loss vs. a slow catch-up) and keeps the temp dir.
- * The second test pins the loss this loop once hit under CPU load (seed 4, 796 lines of a
- * rotated file): the sink handed TAILDIR only the streams its start-up scan saw, so a
- * rotated file whose last append preceded the checkpoint was never looked for again.
+ * Under CPU load this loop found two real bugs: lost tails of rotated files (the sink
+ * handed TAILDIR only the streams its start-up scan saw, so a rotated file whose last
+ * append preceded the checkpoint was never looked for again; pinned by the second test
+ * here and test/sinks/kafka/exactly-once-state.test.ts) and a new file read twice under
+ * two inodes (a rotation between TAILDIR's start-up stat and open; pinned by
+ * test/sources/taildir/taildir-start-race.test.ts).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
