@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeScenario, readTopic, startAgent, waitFor } from './tail-to-topic-harness.js';
+import { makeScenario, readTopic, removeScenario, startAgent, waitFor } from './tail-to-topic-harness.js';
 import { REPO } from './tail-to-topic-harness.js';
 
 describe('conf/examples/exec-tail.conf', () => {
@@ -34,5 +34,6 @@ describe('conf/examples/exec-tail.conf', () => {
       a.child.kill('SIGTERM');
       await a.exited;
     }
+    removeScenario(s); // kept for inspection when an assertion above fails
   }, 60_000);
 });

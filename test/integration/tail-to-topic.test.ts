@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kcat, kcatAvailable } from './broker-harness.js';
-import { makeScenario, readTopic, startAgent, waitFor } from './tail-to-topic-harness.js';
+import { makeScenario, readTopic, removeScenario, startAgent, waitFor } from './tail-to-topic-harness.js';
 
 describe('tail to topic (npm start configuration)', () => {
   it.skipIf(!kcatAvailable())('delivers 100,000 lines across two rotations, read back by kcat', async () => {
@@ -58,5 +58,6 @@ describe('tail to topic (npm start configuration)', () => {
       await a.exited;
     }
     expect(a.output()).not.toContain('"level":50');
+    removeScenario(s); // kept for inspection when an assertion above fails
   }, 120_000);
 });
