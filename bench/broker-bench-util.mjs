@@ -1,6 +1,7 @@
 // Shared helpers for the broker benchmarks (not a benchmark itself): start the broker
 // (what `sluice broker` runs) as a child process on 127.0.0.1:0 and learn its real port from its "listening on" log
-// line; a minimal pipelined protocol connection; percentiles.
+// line; a minimal pipelined protocol connection; percentiles; test batches built with the
+// project's own record-batch encoder.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -73,4 +74,16 @@ export function openConnection(port, onFrame) {
 export function percentile(sorted, q) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * One uncompressed record batch v2 of `records` records with `valueSize`-byte values and
+ * null keys, encoded by Sluice's hot-path encoder (valid CRC, baseOffset 0).
+ */
+export async function encodedBatch(records, valueSize) {
+  const { encodeRecordBatchFromBodies } = await import('../dist/protocol/record-batch.js');
+  const data = Buffer.alloc(records * valueSize, 0x61);
+  const starts = Uint32Array.from({ length: records }, (_, i) => i * valueSize);
+  const ends = Uint32Array.from({ length: records }, (_, i) => (i + 1) * valueSize);
+  return encodeRecordBatchFromBodies({ data, starts, ends, timestamp: Date.now() });
 }

@@ -15,34 +15,13 @@ import { nodeStorageFs } from '../dist/broker/storage/storage-fs.js';
 import { systemClock } from '../dist/broker/storage/clock.js';
 import { KAFKA_TOPIC_DEFAULTS, resolveLogConfig } from '../dist/broker/storage/log-config.js';
 import { lookupCounters, resetLookupCounters } from '../dist/broker/storage/lookup-counters.js';
-import { BATCH } from '../dist/protocol/record-batch-layout.js';
-import { crc32c } from '../dist/protocol/crc32c.js';
+import { encodedBatch } from './broker-bench-util.mjs';
 
 const READS = Number(process.env.SLUICE_BENCH_READS ?? 20000);
 const LOG_BYTES = 64 * 1024 * 1024;
 const FETCH_BYTES = 1024 * 1024;
 const root = fs.mkdtempSync(join(tmpdir(), 'sluice-bench-records-out-'));
 
-/** One uncompressed batch of `records` records with `valueSize`-byte values (valid CRC). */
-function batch(records, valueSize) {
-  const recLen = 1 + 1 + 1 + 1 + 2 + valueSize + 1;
-  const rec = 1 + recLen;
-  const body = Buffer.alloc(records * rec);
-  for (let i = 0; i < records; i++) {
-    const o = i * rec;
-    body[o] = recLen * 2; body[o + 3] = (i % 64) * 2; body[o + 4] = 1;
-    body[o + 5] = ((valueSize * 2) & 0x7f) | 0x80; body[o + 6] = (valueSize * 2) >> 7;
-    body.fill(0x61, o + 7, o + 7 + valueSize);
-  }
-  const b = Buffer.alloc(BATCH.HEADER_SIZE + body.length);
-  b.writeInt32BE(b.length - 12, BATCH.BATCH_LENGTH); b[BATCH.MAGIC] = 2;
-  b.writeInt32BE(records - 1, BATCH.LAST_OFFSET_DELTA);
-  b.writeBigInt64BE(BigInt(Date.now()), BATCH.BASE_TIMESTAMP); b.writeBigInt64BE(BigInt(Date.now()), BATCH.MAX_TIMESTAMP);
-  b.writeBigInt64BE(-1n, BATCH.PRODUCER_ID); b.writeInt16BE(-1, BATCH.PRODUCER_EPOCH); b.writeInt32BE(-1, BATCH.BASE_SEQUENCE);
-  b.writeInt32BE(records, BATCH.RECORDS_COUNT); body.copy(b, BATCH.RECORDS);
-  b.writeUInt32BE(crc32c(b.subarray(BATCH.ATTRIBUTES)), BATCH.CRC);
-  return b;
-}
 
 async function buildLog(name, batchBytes) {
   const dir = join(root, name);
@@ -52,7 +31,7 @@ async function buildLog(name, batchBytes) {
     fs: nodeStorageFs, files: new FileHandleCache(nodeStorageFs, 16), clock: systemClock,
     recoveryPoint: 0, logStartOffset: 0, cleanShutdown: true,
   });
-  const proto = batch(Math.floor(batchBytes / 108), 100);
+  const proto = await encodedBatch(Math.floor(batchBytes / 108), 100);
   const perAppend = Math.max(1, Math.floor((256 * 1024) / proto.length));
   const chunk = Buffer.concat(Array.from({ length: perAppend }, () => proto));
   while (pl.sizeInBytes() < LOG_BYTES) await pl.append(Buffer.from(chunk));

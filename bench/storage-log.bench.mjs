@@ -14,31 +14,12 @@ import { systemClock } from '../dist/broker/storage/clock.js';
 import { KAFKA_TOPIC_DEFAULTS, resolveLogConfig } from '../dist/broker/storage/log-config.js';
 import { lookupCounters, resetLookupCounters } from '../dist/broker/storage/lookup-counters.js';
 import { BATCH } from '../dist/protocol/record-batch-layout.js';
-import { crc32c } from '../dist/protocol/crc32c.js';
+import { encodedBatch } from './broker-bench-util.mjs';
 
 const BIG = process.env.SLUICE_BENCH_BIG === '1';
 const root = fs.mkdtempSync(join(tmpdir(), 'sluice-bench-storage-'));
 const rows = [];
 
-function batch(records, valueSize) {
-  const recLen = 1 + 1 + 1 + 1 + 2 + valueSize + 1; // attrs, tsDelta, offDelta, keyLen, valueLen(2 bytes varint), value, headers
-  const rec = Buffer.alloc(1 + recLen);
-  const body = Buffer.alloc(records * rec.length);
-  for (let i = 0; i < records; i++) {
-    const o = i * rec.length;
-    body[o] = recLen * 2; body[o + 1] = 0; body[o + 2] = 0; body[o + 3] = (i % 64) * 2; body[o + 4] = 1;
-    body[o + 5] = ((valueSize * 2) & 0x7f) | 0x80; body[o + 6] = (valueSize * 2) >> 7;
-    body.fill(0x61, o + 7, o + 7 + valueSize); body[o + 7 + valueSize] = 0;
-  }
-  const b = Buffer.alloc(BATCH.HEADER_SIZE + body.length);
-  b.writeInt32BE(b.length - 12, BATCH.BATCH_LENGTH); b[BATCH.MAGIC] = 2;
-  b.writeInt32BE(records - 1, BATCH.LAST_OFFSET_DELTA);
-  b.writeBigInt64BE(BigInt(Date.now()), BATCH.BASE_TIMESTAMP); b.writeBigInt64BE(BigInt(Date.now()), BATCH.MAX_TIMESTAMP);
-  b.writeBigInt64BE(-1n, BATCH.PRODUCER_ID); b.writeInt16BE(-1, BATCH.PRODUCER_EPOCH); b.writeInt32BE(-1, BATCH.BASE_SEQUENCE);
-  b.writeInt32BE(records, BATCH.RECORDS_COUNT); body.copy(b, BATCH.RECORDS);
-  b.writeUInt32BE(crc32c(b.subarray(BATCH.ATTRIBUTES)), BATCH.CRC);
-  return b;
-}
 
 /** nodeStorageFs with a count of fdatasync calls (group commit: appends per sync is load-independent). */
 let syncCalls = 0;
@@ -54,7 +35,7 @@ async function openLog(name, overrides = {}, clean = true) {
   });
 }
 
-const b16 = batch(Math.floor(16384 / 108), 100);
+const b16 = await encodedBatch(Math.floor(16384 / 108), 100);
 const recsPerBatch = b16.readInt32BE(BATCH.LAST_OFFSET_DELTA) + 1;
 
 // 1. append throughput. Rounds alternate plain / log on fresh files, and each run's dirty
@@ -89,7 +70,7 @@ const recsPerBatch = b16.readInt32BE(BATCH.LAST_OFFSET_DELTA) + 1;
 
 // 2. group commit
 {
-  const small = batch(100, 100);
+  const small = await encodedBatch(100, 100);
   const rawPath = join(root, 'raw.bin');
   const fd = fs.openSync(rawPath, 'w');
   const rawN = 200;
